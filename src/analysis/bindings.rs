@@ -1,0 +1,298 @@
+//! Which local names are bound to Dynamic imports.
+
+use super::{string_value, text};
+use crate::ruleset::Ruleset;
+use tree_sitter::Node;
+
+#[derive(Debug, Clone)]
+pub struct ImportSpec {
+    pub imported: String,
+    pub local: String,
+    pub start: usize,
+    pub end: usize,
+    pub is_type: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportForm {
+    /// `import … from 'm'`
+    Esm,
+    /// `const { … } = require('m')`
+    Require,
+}
+
+/// One import statement (or top-level `require` destructuring) of any module.
+#[derive(Debug, Clone)]
+pub struct ImportDecl {
+    pub start: usize,
+    pub end: usize,
+    pub module: String,
+    pub quote: char,
+    pub form: ImportForm,
+    pub type_only: bool,
+    pub default: Option<String>,
+    pub namespace: Option<String>,
+    pub named: Vec<ImportSpec>,
+    /// Byte range of `{ … }` (named imports or the require object pattern).
+    pub braces: Option<(usize, usize)>,
+    pub braces_have_comment: bool,
+    pub semicolon: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Bindings {
+    pub imports: Vec<ImportDecl>,
+}
+
+/// A name bound to something exported by a Dynamic package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynamicImport {
+    pub module: String,
+    pub imported: String,
+}
+
+impl Bindings {
+    pub fn from_tree(root: Node, src: &str) -> Bindings {
+        let mut imports = Vec::new();
+        let mut cursor = root.walk();
+        for stmt in root.named_children(&mut cursor) {
+            match stmt.kind() {
+                "import_statement" => {
+                    if let Some(d) = esm_import(stmt, src) {
+                        imports.push(d)
+                    }
+                }
+                "lexical_declaration" | "variable_declaration" => {
+                    if let Some(d) = require_import(stmt, src) {
+                        imports.push(d)
+                    }
+                }
+                _ => {}
+            }
+        }
+        Bindings { imports }
+    }
+
+    pub fn dynamic_imports<'a>(
+        &'a self,
+        rules: &'a Ruleset,
+    ) -> impl Iterator<Item = &'a ImportDecl> {
+        self.imports
+            .iter()
+            .filter(move |d| rules.is_dynamic_module(&d.module))
+    }
+
+    pub fn has_dynamic_import(&self, rules: &Ruleset) -> bool {
+        self.dynamic_imports(rules).next().is_some()
+    }
+
+    /// What a bare identifier is bound to, if it is a Dynamic named import.
+    pub fn resolve(&self, name: &str, rules: &Ruleset) -> Option<DynamicImport> {
+        self.dynamic_imports(rules).find_map(|d| {
+            d.named
+                .iter()
+                .find(|s| s.local == name)
+                .map(|s| DynamicImport {
+                    module: d.module.clone(),
+                    imported: s.imported.clone(),
+                })
+        })
+    }
+
+    /// The Dynamic module a namespace (or default/CommonJS) binding stands for.
+    pub fn namespace_module<'a>(&'a self, name: &str, rules: &'a Ruleset) -> Option<&'a str> {
+        self.dynamic_imports(rules).find_map(|d| {
+            (d.namespace.as_deref() == Some(name) || d.default.as_deref() == Some(name))
+                .then_some(d.module.as_str())
+        })
+    }
+
+    /// The Dynamic export a callee or value expression names: `useMfa`,
+    /// `useDynamicMfa` (aliased) or `Dynamic.useMfa` (namespace).
+    pub fn dynamic_name(&self, node: Node, src: &str, rules: &Ruleset) -> Option<DynamicImport> {
+        match node.kind() {
+            "identifier" => self.resolve(text(node, src), rules),
+            "member_expression" => {
+                let object = node.child_by_field_name("object")?;
+                let property = node.child_by_field_name("property")?;
+                if object.kind() != "identifier" || property.kind() != "property_identifier" {
+                    return None;
+                }
+                let module = self.namespace_module(text(object, src), rules)?;
+                Some(DynamicImport {
+                    module: module.to_string(),
+                    imported: text(property, src).to_string(),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// How code in this file can name `imported` from `module` right now:
+    /// its local name, or `ns.imported` through a namespace import.
+    pub fn local_access(&self, module: &str, imported: &str) -> Option<String> {
+        for d in self.imports.iter().filter(|d| d.module == module) {
+            if let Some(s) = d.named.iter().find(|s| s.imported == imported)
+                && !(d.type_only || s.is_type)
+            {
+                return Some(s.local.clone());
+            }
+            if let Some(ns) = &d.namespace
+                && !d.type_only
+            {
+                return Some(format!("{ns}.{imported}"));
+            }
+        }
+        None
+    }
+}
+
+fn esm_import(stmt: Node, src: &str) -> Option<ImportDecl> {
+    let source = stmt.child_by_field_name("source")?;
+    let module = string_value(source, src)?.to_string();
+    let quote = text(source, src).chars().next().unwrap_or('\'');
+    let mut decl = ImportDecl {
+        start: stmt.start_byte(),
+        end: stmt.end_byte(),
+        module,
+        quote,
+        form: ImportForm::Esm,
+        type_only: false,
+        default: None,
+        namespace: None,
+        named: Vec::new(),
+        braces: None,
+        braces_have_comment: false,
+        semicolon: text(stmt, src).trim_end().ends_with(';'),
+    };
+    let mut cursor = stmt.walk();
+    for child in stmt.children(&mut cursor) {
+        if child.kind() == "type" || text(child, src) == "type" && !child.is_named() {
+            decl.type_only = true;
+        }
+        if child.kind() != "import_clause" {
+            continue;
+        }
+        let mut c2 = child.walk();
+        for part in child.named_children(&mut c2) {
+            match part.kind() {
+                "identifier" => decl.default = Some(text(part, src).to_string()),
+                "namespace_import" => {
+                    if let Some(id) = part.named_child(0) {
+                        decl.namespace = Some(text(id, src).to_string());
+                    }
+                }
+                "named_imports" => {
+                    decl.braces = Some((part.start_byte(), part.end_byte()));
+                    let mut c3 = part.walk();
+                    for spec in part.named_children(&mut c3) {
+                        if spec.kind() == "comment" {
+                            decl.braces_have_comment = true;
+                            continue;
+                        }
+                        if spec.kind() != "import_specifier" {
+                            continue;
+                        }
+                        let name = spec.child_by_field_name("name")?;
+                        let alias = spec.child_by_field_name("alias");
+                        let imported = string_value(name, src)
+                            .unwrap_or(text(name, src))
+                            .to_string();
+                        let local = alias
+                            .map(|a| text(a, src).to_string())
+                            .unwrap_or(imported.clone());
+                        let is_type = text(spec, src).starts_with("type ");
+                        decl.named.push(ImportSpec {
+                            imported,
+                            local,
+                            start: spec.start_byte(),
+                            end: spec.end_byte(),
+                            is_type,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Some(decl)
+}
+
+/// `const { a, b: c } = require('m')` and `const M = require('m')` at top level.
+fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
+    let mut cursor = stmt.walk();
+    let declarators: Vec<Node> = stmt
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() == "variable_declarator")
+        .collect();
+    if declarators.len() != 1 {
+        return None;
+    }
+    let declarator = declarators[0];
+    let value = declarator.child_by_field_name("value")?;
+    if value.kind() != "call_expression" {
+        return None;
+    }
+    let callee = value.child_by_field_name("function")?;
+    if text(callee, src) != "require" {
+        return None;
+    }
+    let args = super::call_args(value);
+    let source = *args.first()?;
+    let module = string_value(source, src)?.to_string();
+    let quote = text(source, src).chars().next().unwrap_or('\'');
+    let name = declarator.child_by_field_name("name")?;
+    let mut decl = ImportDecl {
+        start: stmt.start_byte(),
+        end: stmt.end_byte(),
+        module,
+        quote,
+        form: ImportForm::Require,
+        type_only: false,
+        default: None,
+        namespace: None,
+        named: Vec::new(),
+        braces: None,
+        braces_have_comment: false,
+        semicolon: text(stmt, src).trim_end().ends_with(';'),
+    };
+    match name.kind() {
+        "identifier" => decl.namespace = Some(text(name, src).to_string()),
+        "object_pattern" => {
+            decl.braces = Some((name.start_byte(), name.end_byte()));
+            let mut c2 = name.walk();
+            for p in name.named_children(&mut c2) {
+                match p.kind() {
+                    "shorthand_property_identifier_pattern" => {
+                        let n = text(p, src).to_string();
+                        decl.named.push(ImportSpec {
+                            imported: n.clone(),
+                            local: n,
+                            start: p.start_byte(),
+                            end: p.end_byte(),
+                            is_type: false,
+                        });
+                    }
+                    "pair_pattern" => {
+                        let key = p.child_by_field_name("key")?;
+                        let value = p.child_by_field_name("value")?;
+                        if value.kind() != "identifier" {
+                            continue;
+                        }
+                        decl.named.push(ImportSpec {
+                            imported: text(key, src).to_string(),
+                            local: text(value, src).to_string(),
+                            start: p.start_byte(),
+                            end: p.end_byte(),
+                            is_type: false,
+                        });
+                    }
+                    "comment" => decl.braces_have_comment = true,
+                    _ => {}
+                }
+            }
+        }
+        _ => return None,
+    }
+    Some(decl)
+}

@@ -1,0 +1,195 @@
+//! Which `TokenScope` a token-creating call gets (MIGRATION.md, "Which scope a
+//! token call gets"): the action checked in the innermost enclosing function
+//! that checks one, else the sensitive call it guards, else nothing certain.
+
+use super::scope::enclosing_function;
+use super::text;
+use crate::ruleset::Ruleset;
+use std::collections::BTreeSet;
+use tree_sitter::Node;
+
+/// What an `isMfaRequiredForAction`-style check passes as its action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckedAction {
+    /// `MFAAction.X` bound to Dynamic's enum.
+    Known(String),
+    /// A variable, parameter or other expression: not knowable here.
+    Opaque(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionCheck {
+    pub start: usize,
+    /// Innermost function around the check (its byte range), None at top level.
+    pub function: Option<(usize, usize)>,
+    pub action: CheckedAction,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScopeDecision {
+    /// From an action check: certain.
+    Certain { scope: String, action: String },
+    /// From a guarded sensitive call: to be confirmed by a human.
+    Inferred { scope: String, call: String },
+    /// The checked action exists but has no TokenScope the project can use.
+    NoScope { action: String },
+    /// Not decidable: the reason, and the candidate scopes.
+    Uncertain {
+        reason: String,
+        candidates: Vec<String>,
+    },
+}
+
+fn range(n: Node) -> (usize, usize) {
+    (n.start_byte(), n.end_byte())
+}
+
+pub fn function_range(node: Node) -> Option<(usize, usize)> {
+    enclosing_function(node).map(range)
+}
+
+/// Decide the scope for the token call at `call`, given every action check in the file.
+pub fn infer_scope(
+    call: Node,
+    checks: &[ActionCheck],
+    src: &str,
+    rules: &Ruleset,
+    scope_available: &dyn Fn(&str) -> bool,
+) -> ScopeDecision {
+    let mut func = enclosing_function(call);
+    let innermost = func;
+    // 1. the action checked in the same function, or the nearest enclosing one that checks.
+    loop {
+        let here = func.map(range);
+        let at_level: Vec<&ActionCheck> = checks.iter().filter(|c| c.function == here).collect();
+        if !at_level.is_empty() {
+            return decide_from_checks(&at_level, rules, scope_available);
+        }
+        match func {
+            Some(f) => func = enclosing_function(f),
+            None => break,
+        }
+    }
+    // 2. the sensitive call guarded in the same function.
+    let mut hints: BTreeSet<(String, String)> = BTreeSet::new();
+    if let Some(f) = innermost {
+        for node in super::descendants(f) {
+            if node.kind() != "call_expression" || enclosing_function(node) != Some(f) {
+                continue;
+            }
+            if let Some(name) = called_name(node, src)
+                && let Some(scope) = rules.sensitive_scope(name)
+            {
+                hints.insert((scope.to_string(), name.to_string()));
+            }
+        }
+    }
+    let scopes: BTreeSet<&String> = hints.iter().map(|(s, _)| s).collect();
+    match scopes.len() {
+        1 => {
+            let (scope, call) = hints.into_iter().next().expect("one hint");
+            ScopeDecision::Inferred { scope, call }
+        }
+        0 => ScopeDecision::Uncertain {
+            reason: "no MFAAction check and no sensitive call (export, sign) near the call".into(),
+            candidates: all_scopes(rules, scope_available),
+        },
+        _ => ScopeDecision::Uncertain {
+            reason: format!(
+                "it guards several kinds of sensitive call ({})",
+                hints
+                    .iter()
+                    .map(|(_, c)| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            candidates: scopes.into_iter().cloned().collect(),
+        },
+    }
+}
+
+fn decide_from_checks(
+    checks: &[&ActionCheck],
+    rules: &Ruleset,
+    scope_available: &dyn Fn(&str) -> bool,
+) -> ScopeDecision {
+    let mut known: BTreeSet<&str> = BTreeSet::new();
+    for c in checks {
+        match &c.action {
+            CheckedAction::Known(a) => {
+                known.insert(a);
+            }
+            CheckedAction::Opaque(expr) => {
+                return ScopeDecision::Uncertain {
+                    reason: format!(
+                        "the checked action is held in `{expr}`, not a literal MFAAction"
+                    ),
+                    candidates: all_scopes(rules, scope_available),
+                };
+            }
+        }
+    }
+    if known.len() > 1 {
+        let candidates = known
+            .iter()
+            .filter_map(|a| rules.action(a).and_then(|x| x.token_scope.clone()))
+            .collect();
+        return ScopeDecision::Uncertain {
+            reason: format!(
+                "the function checks several actions ({})",
+                known
+                    .iter()
+                    .map(|a| format!("MFAAction.{a}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            candidates,
+        };
+    }
+    let action = known
+        .into_iter()
+        .next()
+        .expect("at least one check")
+        .to_string();
+    match scope_for_action(&action, rules, scope_available) {
+        Some(scope) => ScopeDecision::Certain { scope, action },
+        None => ScopeDecision::NoScope { action },
+    }
+}
+
+/// The TokenScope member for an MFAAction member, if the project can use one.
+pub fn scope_for_action(
+    action: &str,
+    rules: &Ruleset,
+    scope_available: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let entry = rules.action(action)?;
+    let scope = entry.token_scope.as_ref()?;
+    if entry.needs_declaration && !scope_available(scope) {
+        return None;
+    }
+    Some(scope.clone())
+}
+
+fn all_scopes(rules: &Ruleset, scope_available: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in &rules.actions {
+        if let Some(s) = &a.token_scope
+            && (!a.needs_declaration || scope_available(s))
+            && !out.contains(s)
+        {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// `f(...)` → "f", `a.b.f(...)` → "f".
+pub fn called_name<'a>(call: Node, src: &'a str) -> Option<&'a str> {
+    let callee = call.child_by_field_name("function")?;
+    match callee.kind() {
+        "identifier" => Some(text(callee, src)),
+        "member_expression" => callee.child_by_field_name("property").map(|p| text(p, src)),
+        _ => None,
+    }
+}

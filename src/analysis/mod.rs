@@ -1,0 +1,133 @@
+//! Pure functions from a syntax tree to facts. No I/O, no printing.
+
+pub mod bindings;
+pub mod infer;
+pub mod scope;
+
+use tree_sitter::Node;
+
+pub fn text<'a>(node: Node, src: &'a str) -> &'a str {
+    &src[node.byte_range()]
+}
+
+/// Every node of the subtree, parents before children, in source order.
+pub fn descendants(root: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        out.push(node);
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
+/// Skip `( … )` wrappers and TypeScript `x as T` / `x!` around an expression.
+pub fn unwrap_parens(mut node: Node) -> Node {
+    while matches!(
+        node.kind(),
+        "parenthesized_expression" | "non_null_expression"
+    ) {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The string value of a string literal node (`'x'`, `"x"`), without quotes.
+pub fn string_value<'a>(node: Node, src: &'a str) -> Option<&'a str> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let t = text(node, src);
+    if t.len() >= 2 {
+        Some(&t[1..t.len() - 1])
+    } else {
+        None
+    }
+}
+
+/// The pairs of an object literal, by key name, plus whether it has a spread
+/// or computed/other members that stepup cannot reason about.
+pub struct ObjectArg<'t> {
+    pub node: Node<'t>,
+    pub props: Vec<(String, Node<'t>)>,
+    pub opaque: bool,
+}
+
+impl<'t> ObjectArg<'t> {
+    pub fn from_node(node: Node<'t>, src: &str) -> Option<ObjectArg<'t>> {
+        if node.kind() != "object" {
+            return None;
+        }
+        let mut props = Vec::new();
+        let mut opaque = false;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "pair" => {
+                    let key = child.child_by_field_name("key")?;
+                    let name = match key.kind() {
+                        "property_identifier" => text(key, src).to_string(),
+                        "string" => string_value(key, src)?.to_string(),
+                        _ => {
+                            opaque = true;
+                            continue;
+                        }
+                    };
+                    props.push((name, child));
+                }
+                "shorthand_property_identifier" => {
+                    props.push((text(child, src).to_string(), child))
+                }
+                "comment" => {}
+                _ => opaque = true,
+            }
+        }
+        Some(ObjectArg {
+            node,
+            props,
+            opaque,
+        })
+    }
+
+    pub fn get(&self, key: &str) -> Option<Node<'t>> {
+        self.props.iter().find(|(k, _)| k == key).map(|(_, n)| *n)
+    }
+
+    /// The value of a `key: value` pair, or the identifier of a shorthand `key`.
+    pub fn value(&self, key: &str) -> Option<Node<'t>> {
+        let n = self.get(key)?;
+        if n.kind() == "pair" {
+            n.child_by_field_name("value")
+        } else {
+            Some(n)
+        }
+    }
+}
+
+/// First argument of a call, when the call has exactly the arguments node.
+pub fn call_args(call: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    if let Some(args) = call.child_by_field_name("arguments") {
+        let mut cursor = args.walk();
+        for a in args.named_children(&mut cursor) {
+            if a.kind() != "comment" {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let before = &src[..offset.min(src.len())];
+    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}

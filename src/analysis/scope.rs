@@ -1,0 +1,156 @@
+//! Lexical scopes: which identifiers refer to a given binding.
+
+use super::text;
+use tree_sitter::Node;
+
+pub fn is_function(kind: &str) -> bool {
+    matches!(
+        kind,
+        "arrow_function"
+            | "function_expression"
+            | "function"
+            | "function_declaration"
+            | "generator_function"
+            | "generator_function_declaration"
+            | "method_definition"
+    )
+}
+
+/// The innermost function containing `node` (not `node` itself).
+pub fn enclosing_function(node: Node) -> Option<Node> {
+    let mut cur = node.parent();
+    while let Some(n) = cur {
+        if is_function(n.kind()) {
+            return Some(n);
+        }
+        cur = n.parent();
+    }
+    None
+}
+
+/// Does this pattern (identifier, object/array pattern, default value…) bind `name`?
+pub fn pattern_binds(pattern: Node, name: &str, src: &str) -> bool {
+    match pattern.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => text(pattern, src) == name,
+        "pair_pattern" => pattern
+            .child_by_field_name("value")
+            .is_some_and(|v| pattern_binds(v, name, src)),
+        "assignment_pattern" | "object_assignment_pattern" => pattern
+            .child_by_field_name("left")
+            .is_some_and(|v| pattern_binds(v, name, src)),
+        "required_parameter" | "optional_parameter" => pattern
+            .child_by_field_name("pattern")
+            .is_some_and(|v| pattern_binds(v, name, src)),
+        "object_pattern" | "array_pattern" | "rest_pattern" | "formal_parameters" => {
+            let mut cursor = pattern.walk();
+            pattern
+                .named_children(&mut cursor)
+                .any(|c| pattern_binds(c, name, src))
+        }
+        _ => false,
+    }
+}
+
+/// Does this function or block introduce its own binding of `name`?
+pub fn declares(scope: Node, name: &str, src: &str) -> bool {
+    if is_function(scope.kind()) {
+        if let Some(params) = scope.child_by_field_name("parameters")
+            && pattern_binds(params, name, src)
+        {
+            return true;
+        }
+        if let Some(param) = scope.child_by_field_name("parameter")
+            && pattern_binds(param, name, src)
+        {
+            return true;
+        }
+        return false;
+    }
+    if scope.kind() == "catch_clause" {
+        return scope
+            .child_by_field_name("parameter")
+            .is_some_and(|p| pattern_binds(p, name, src));
+    }
+    if matches!(scope.kind(), "for_in_statement" | "for_statement") {
+        let left = scope
+            .child_by_field_name("left")
+            .or_else(|| scope.child_by_field_name("initializer"));
+        return left
+            .is_some_and(|l| declaration_binds(l, name, src) || pattern_binds(l, name, src));
+    }
+    if !matches!(scope.kind(), "statement_block" | "program" | "switch_body") {
+        return false;
+    }
+    let mut cursor = scope.walk();
+    scope
+        .named_children(&mut cursor)
+        .any(|stmt| declaration_binds(stmt, name, src))
+}
+
+fn declaration_binds(stmt: Node, name: &str, src: &str) -> bool {
+    match stmt.kind() {
+        "lexical_declaration" | "variable_declaration" => {
+            let mut cursor = stmt.walk();
+            stmt.named_children(&mut cursor).any(|d| {
+                d.kind() == "variable_declarator"
+                    && d.child_by_field_name("name")
+                        .is_some_and(|n| pattern_binds(n, name, src))
+            })
+        }
+        "function_declaration" | "generator_function_declaration" | "class_declaration" => stmt
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n, src) == name),
+        "export_statement" => stmt
+            .child_by_field_name("declaration")
+            .is_some_and(|d| declaration_binds(d, name, src)),
+        _ => false,
+    }
+}
+
+/// Identifiers under `scope` that refer to the binding of `name` made in
+/// `scope` itself: occurrences under a nested function or block that declares
+/// its own `name` are someone else's. `exclude` (the declaring pattern) is skipped.
+pub fn references<'t>(
+    scope: Node<'t>,
+    name: &str,
+    exclude: (usize, usize),
+    src: &str,
+) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut cursor = scope.walk();
+    let mut stack = vec![scope];
+    while let Some(node) = stack.pop() {
+        if node.start_byte() >= exclude.0 && node.end_byte() <= exclude.1 && node != scope {
+            continue;
+        }
+        if node != scope && node.id() != scope.id() && declares(node, name, src) {
+            continue;
+        }
+        if matches!(node.kind(), "identifier" | "shorthand_property_identifier")
+            && text(node, src) == name
+        {
+            out.push(node);
+            continue;
+        }
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out.sort_by_key(|n| n.start_byte());
+    out
+}
+
+/// Is `name` in use anywhere in the file as an identifier (a binding or a
+/// reference)? Used to keep new names from clashing with existing ones.
+pub fn name_in_use(root: Node, name: &str, src: &str) -> bool {
+    if !src.contains(name) {
+        return false;
+    }
+    super::descendants(root).into_iter().any(|n| {
+        matches!(
+            n.kind(),
+            "identifier"
+                | "shorthand_property_identifier"
+                | "shorthand_property_identifier_pattern"
+        ) && text(n, src) == name
+    })
+}

@@ -1,0 +1,103 @@
+//! `stepup migrate`: the diff (dry run, default) or the write.
+
+use super::{EXIT_ERROR, EXIT_OK, engine_for, scan};
+use crate::cli::{Format, MigrateArgs};
+use crate::engine::Problem;
+use crate::output::{Report, diff, human, json};
+use crate::safety::{Vcs, atomic_write, vcs_status};
+use anyhow::Result;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn run(args: MigrateArgs) -> Result<u8> {
+    let engine = engine_for(&args.common)?;
+    let mut scan = match scan(&args.common, &engine) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("stepup: {e}");
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let mut failed = false;
+    if args.write {
+        let mut vcs_cache: HashMap<PathBuf, Vcs> = HashMap::new();
+        let mut written = 0;
+        let mut refused_dirty = Vec::new();
+        for r in &scan.results {
+            let Some(change) = &r.change else { continue };
+            let dir = r
+                .path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let dir = dir.canonicalize().unwrap_or(dir.to_path_buf());
+            let vcs = vcs_cache
+                .entry(dir.clone())
+                .or_insert_with(|| vcs_status(&dir));
+            let refusal = match vcs {
+                Vcs::None if !args.allow_no_vcs => Some(
+                    "not inside a git work tree; pass --allow-no-vcs to write anyway".to_string(),
+                ),
+                Vcs::Git { dirty } if !args.allow_dirty => {
+                    let canon = r.path.canonicalize().unwrap_or(r.path.clone());
+                    dirty.contains(&canon).then(|| {
+                        refused_dirty.push(r.display.clone());
+                        "has uncommitted changes; commit or stash them, or pass --allow-dirty"
+                            .to_string()
+                    })
+                }
+                _ => None,
+            };
+            let outcome = match refusal {
+                Some(reason) => Err(reason),
+                None => atomic_write(&r.path, &change.original, change.rewritten.as_bytes()),
+            };
+            match outcome {
+                Ok(()) => written += 1,
+                Err(message) => {
+                    failed = true;
+                    scan.problems.push(Problem {
+                        path: r.display.clone(),
+                        message: format!("not written: {message}"),
+                        is_error: true,
+                    });
+                }
+            }
+        }
+        scan.summary.files_changed = written;
+        scan.summary.problems = scan.problems.len();
+    } else {
+        let mut stdout = std::io::stdout().lock();
+        for r in &scan.results {
+            let Some(change) = &r.change else { continue };
+            let original = String::from_utf8_lossy(&change.original);
+            stdout.write_all(diff::unified(&r.display, &original, &change.rewritten).as_bytes())?;
+        }
+        stdout.flush()?;
+    }
+    let report = Report {
+        findings: &scan.findings,
+        problems: &scan.problems,
+        summary: &scan.summary,
+    };
+    match args.common.format {
+        Format::Json => eprint!("{}", json::render(&report)),
+        Format::Human => {
+            let text = human::migrate_report(&report, args.write);
+            if args.common.quiet {
+                for line in text.lines().filter(|l| !l.starts_with("scanned ")) {
+                    eprintln!("{line}");
+                }
+            } else {
+                eprint!("{text}");
+            }
+        }
+    }
+    let read_errors = scan.problems.iter().any(|p| p.is_error);
+    Ok(if failed || read_errors {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    })
+}

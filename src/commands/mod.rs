@@ -1,0 +1,103 @@
+//! One module per subcommand; each returns the process exit code.
+
+pub mod check;
+pub mod migrate;
+
+use crate::cli::CommonArgs;
+use crate::engine::{Engine, FileResult, Problem};
+use crate::finding::{Located, Severity};
+use crate::output::Summary;
+use crate::ruleset::Ruleset;
+use crate::walk::{WalkOptions, discover};
+use anyhow::Result;
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Exit codes, as ripgrep and ESLint use them.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FOUND: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// Everything one scan of the given paths produced, in a deterministic order.
+pub struct Scan {
+    pub results: Vec<FileResult>,
+    pub findings: Vec<Located>,
+    pub problems: Vec<Problem>,
+    pub summary: Summary,
+}
+
+pub fn engine_for(common: &CommonArgs) -> Result<Engine> {
+    let mut rules = Ruleset::builtin();
+    if let Some(path) = &common.rules {
+        rules = rules.with_extra_file(path)?;
+    }
+    Ok(Engine::new(rules))
+}
+
+/// Walk every path, then run the per-file pipeline in parallel.
+/// A path that does not exist is a usage error (Err); a file that cannot be
+/// read is a problem of the scan and the rest goes on.
+pub fn scan(common: &CommonArgs, engine: &Engine) -> Result<Scan, String> {
+    let started = Instant::now();
+    let roots: Vec<PathBuf> = if common.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        common.paths.clone()
+    };
+    let opts = WalkOptions {
+        no_ignore: common.no_ignore,
+        include: common.include.clone(),
+        exclude: common.exclude.clone(),
+    };
+    let mut targets = Vec::new();
+    let mut problems = Vec::new();
+    for root in &roots {
+        let d = discover(root, &opts).map_err(|e| format!("cannot scan {e}"))?;
+        targets.extend(d.targets);
+        problems.extend(d.errors.into_iter().map(|message| Problem {
+            path: root.display().to_string(),
+            message,
+            is_error: true,
+        }));
+    }
+    let results: Vec<FileResult> = targets
+        .par_iter()
+        .map(|t| engine.process_file(&t.path, &t.display))
+        .collect();
+    let mut summary = Summary {
+        files_scanned: results.len(),
+        ..Default::default()
+    };
+    let mut findings = Vec::new();
+    for r in &results {
+        summary.files_with_dynamic_imports += usize::from(r.has_dynamic_import);
+        if let Some(c) = &r.change {
+            summary.files_changed += 1;
+            summary.edits += c.edit_count;
+        }
+        findings.extend(r.findings.iter().cloned());
+        problems.extend(r.problem.clone());
+    }
+    for f in &findings {
+        match f.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => summary.infos += 1,
+        }
+        if f.fixable {
+            summary.fixable += 1;
+        } else if f.severity != Severity::Info {
+            summary.manual += 1;
+        }
+    }
+    summary.findings = findings.len();
+    summary.problems = problems.len();
+    summary.elapsed_ms = started.elapsed().as_millis();
+    Ok(Scan {
+        results,
+        findings,
+        problems,
+        summary,
+    })
+}

@@ -1,0 +1,332 @@
+//! The per-file pipeline: read → prefilter → parse → analyse → plan edits →
+//! apply → verify. Pure with respect to the user's files: it reads, never writes.
+
+use crate::analysis::bindings::Bindings;
+use crate::analysis::line_col;
+use crate::edit;
+use crate::finding::{Finding, Located, Severity};
+use crate::lang::{Lang, error_ranges, syntax_error_count};
+use crate::rules::{self, FileCtx, Plan};
+use crate::ruleset::Ruleset;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Files above this size are skipped (minified bundles, generated code).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+const BOM: &str = "\u{feff}";
+
+/// The result of running the rules over one source text.
+#[derive(Debug, Default)]
+pub struct SourceOutcome {
+    pub findings: Vec<Finding>,
+    /// The rewritten text, when it differs from the input.
+    pub rewritten: Option<String>,
+    pub edit_count: usize,
+    pub has_dynamic_import: bool,
+}
+
+/// A planned change to one file.
+#[derive(Debug)]
+pub struct Change {
+    pub original: Vec<u8>,
+    pub rewritten: String,
+    pub edit_count: usize,
+}
+
+/// Why a file could not be analysed.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+    /// A failure (unreadable, unwritable) rather than a deliberate skip.
+    pub is_error: bool,
+}
+
+#[derive(Debug)]
+pub struct FileResult {
+    pub path: PathBuf,
+    pub display: String,
+    pub findings: Vec<Located>,
+    pub change: Option<Change>,
+    pub problem: Option<Problem>,
+    pub has_dynamic_import: bool,
+}
+
+pub struct Engine {
+    pub rules: Ruleset,
+    /// Installed sdk-api-core TokenScope members, per directory looked up from.
+    installed_scopes: Mutex<HashMap<PathBuf, Option<Arc<HashSet<String>>>>>,
+}
+
+impl Engine {
+    pub fn new(rules: Ruleset) -> Engine {
+        Engine {
+            rules,
+            installed_scopes: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Cheap byte test: can this file need anything from stepup at all?
+    pub fn is_candidate(&self, bytes: &[u8]) -> bool {
+        self.rules
+            .dynamic_module_prefixes
+            .iter()
+            .map(|p| p.trim_end_matches('/'))
+            .any(|p| memchr::memmem::find(bytes, p.as_bytes()).is_some())
+    }
+
+    pub fn process_file(&self, path: &Path, display: &str) -> FileResult {
+        let mut result = FileResult {
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            findings: vec![],
+            change: None,
+            problem: None,
+            has_dynamic_import: false,
+        };
+        let problem = |message: String, is_error: bool| Problem {
+            path: display.to_string(),
+            message,
+            is_error,
+        };
+        let Some(lang) = Lang::from_path(path) else {
+            return result;
+        };
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                result.problem = Some(problem(format!("cannot read: {e}"), true));
+                return result;
+            }
+        };
+        if !self.is_candidate(&bytes) {
+            return result;
+        }
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            result.problem = Some(problem(
+                format!(
+                    "skipped: {} bytes is above the {} byte limit for source files (minified or generated?)",
+                    bytes.len(),
+                    MAX_FILE_BYTES
+                ),
+                false,
+            ));
+            return result;
+        }
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                result.problem = Some(problem(
+                    format!(
+                        "skipped: not valid UTF-8 (invalid byte at offset {}); left untouched",
+                        e.valid_up_to()
+                    ),
+                    false,
+                ));
+                return result;
+            }
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let outcome = self.process_source(text, lang, dir);
+        let (body, _) = split_bom(text);
+        let bom_len = text.len() - body.len();
+        result.has_dynamic_import = outcome.has_dynamic_import;
+        result.findings = outcome
+            .findings
+            .iter()
+            .map(|f| {
+                let (line, column) = line_col(body, f.offset);
+                let _ = bom_len;
+                Located {
+                    path: display.to_string(),
+                    line,
+                    column,
+                    rule: f.rule,
+                    severity: f.severity,
+                    fixable: f.fixable,
+                    message: f.message.clone(),
+                }
+            })
+            .collect();
+        if let Some(rewritten) = outcome.rewritten {
+            result.change = Some(Change {
+                original: bytes,
+                rewritten,
+                edit_count: outcome.edit_count,
+            });
+        }
+        result
+    }
+
+    /// Run the rules over a source text. `dir` is where the file lives, for
+    /// looking up the project's installed packages.
+    pub fn process_source(&self, text: &str, lang: Lang, dir: &Path) -> SourceOutcome {
+        let (bom, src) = split_bom(text);
+        let tree = lang.parse(src);
+        let root = tree.root_node();
+        let bindings = Bindings::from_tree(root, src);
+        let mut out = SourceOutcome {
+            has_dynamic_import: bindings.has_dynamic_import(&self.rules),
+            ..Default::default()
+        };
+        if !out.has_dynamic_import {
+            return out;
+        }
+        let installed = self.installed_scopes_for(dir);
+        let scope_available = |scope: &str| installed.as_ref().is_some_and(|s| s.contains(scope));
+        let newline = rules::syntax::dominant_newline(src);
+        let ctx = FileCtx {
+            src,
+            root,
+            bindings: &bindings,
+            rules: &self.rules,
+            scope_available: &scope_available,
+            newline,
+        };
+        let mut plan = Plan::default();
+        rules::react::plan(&ctx, &mut plan);
+        out.findings = std::mem::take(&mut plan.findings);
+        out.findings.sort_by_key(|f| f.offset);
+        if plan.edits.is_empty() {
+            return out;
+        }
+        match self.apply_plan(src, lang, &tree, &bindings, &plan) {
+            Ok(rewritten) => {
+                out.edit_count = plan.edits.len();
+                if rewritten != src {
+                    out.rewritten = Some(format!("{bom}{rewritten}"));
+                }
+            }
+            Err(reason) => {
+                // Nothing is rewritten: every would-be fix becomes manual work.
+                for f in out.findings.iter_mut().filter(|f| f.fixable) {
+                    f.fixable = false;
+                }
+                out.findings.insert(
+                    0,
+                    Finding {
+                        offset: 0,
+                        rule: "not-rewritten",
+                        severity: Severity::Error,
+                        fixable: false,
+                        message: format!("{reason}; the file is left unchanged"),
+                    },
+                );
+            }
+        }
+        out
+    }
+
+    fn apply_plan(
+        &self,
+        src: &str,
+        lang: Lang,
+        tree: &tree_sitter::Tree,
+        bindings: &Bindings,
+        plan: &Plan,
+    ) -> Result<String, String> {
+        let errors_before = syntax_error_count(tree);
+        if errors_before > 0 {
+            let broken = error_ranges(tree);
+            let touches = plan
+                .edits
+                .iter()
+                .any(|e| broken.iter().any(|(s, t)| e.start <= *t && *s <= e.end));
+            if touches {
+                return Err("the file has syntax errors next to the code to rewrite".into());
+            }
+        }
+        let before = rules::imports::reference_counts(tree.root_node(), src, bindings);
+        let middle = edit::apply(src, &plan.edits).map_err(|o| {
+            format!(
+                "internal error: overlapping edits at bytes {:?} and {:?}",
+                o.first, o.second
+            )
+        })?;
+        let mid_tree = lang.parse(&middle);
+        let mid_bindings = Bindings::from_tree(mid_tree.root_node(), &middle);
+        let import_edits = rules::imports::plan(
+            &middle,
+            mid_tree.root_node(),
+            &mid_bindings,
+            &self.rules,
+            &plan.needs,
+            &before,
+            rules::syntax::dominant_newline(src),
+        );
+        let out = edit::apply(&middle, &import_edits).map_err(|o| {
+            format!(
+                "internal error: overlapping import edits at bytes {:?} and {:?}",
+                o.first, o.second
+            )
+        })?;
+        let errors_after = syntax_error_count(&lang.parse(&out));
+        if errors_after > errors_before {
+            return Err(format!(
+                "the rewrite would introduce syntax errors ({errors_before} before, {errors_after} after)"
+            ));
+        }
+        Ok(out)
+    }
+
+    /// TokenScope members declared by the sdk-api-core installed nearest to
+    /// `dir` (Node's resolution order), or None when none is installed.
+    fn installed_scopes_for(&self, dir: &Path) -> Option<Arc<HashSet<String>>> {
+        let mut visited = Vec::new();
+        let mut cur = Some(dir);
+        let mut found = None;
+        while let Some(d) = cur {
+            if let Some(cached) = self.installed_scopes.lock().expect("cache lock").get(d) {
+                found = Some(cached.clone());
+                break;
+            }
+            visited.push(d.to_path_buf());
+            let pkg = d.join("node_modules/@dynamic-labs/sdk-api-core");
+            if pkg.join("package.json").is_file() {
+                found = Some(read_token_scopes(&pkg).map(Arc::new));
+                break;
+            }
+            cur = d.parent();
+        }
+        let found = found.unwrap_or(None);
+        let mut cache = self.installed_scopes.lock().expect("cache lock");
+        for v in visited {
+            cache.insert(v, found.clone());
+        }
+        found
+    }
+}
+
+fn split_bom(text: &str) -> (&str, &str) {
+    match text.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => ("", text),
+    }
+}
+
+/// Members of the `TokenScope` enum in an installed sdk-api-core package.
+fn read_token_scopes(pkg: &Path) -> Option<HashSet<String>> {
+    let candidates = [
+        "src/models/TokenScope.d.ts",
+        "dist/models/TokenScope.d.ts",
+        "models/TokenScope.d.ts",
+    ];
+    let text = candidates
+        .iter()
+        .find_map(|c| std::fs::read_to_string(pkg.join(c)).ok())?;
+    let start = text.find("enum TokenScope")?;
+    let body = &text[start..];
+    let body = &body[..body.find('}').unwrap_or(body.len())];
+    Some(
+        body.lines()
+            .filter_map(|l| {
+                let (name, _) = l.trim().split_once('=')?;
+                let name = name.trim();
+                (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                    .then(|| name.to_string())
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,14 @@
+//! stepup: migrate Dynamic SDK action-based MFA to step-up authentication.
+
+pub mod analysis;
+pub mod cli;
+pub mod commands;
+pub mod edit;
+pub mod engine;
+pub mod finding;
+pub mod lang;
+pub mod output;
+pub mod rules;
+pub mod ruleset;
+pub mod safety;
+pub mod walk;

@@ -1,0 +1,183 @@
+//! The import pass, run on the text after the call-site edits: add what the
+//! new code needs, drop Dynamic names the rewrite left unreferenced, keep the
+//! file's quote, semicolon and brace layout.
+
+use super::ImportNeed;
+use super::syntax::{format_braces, statement_removal};
+use crate::analysis::bindings::{Bindings, ImportForm};
+use crate::analysis::{descendants, text};
+use crate::edit::Edit;
+use crate::ruleset::Ruleset;
+use std::collections::HashMap;
+use tree_sitter::Node;
+
+/// How often each name occurs as an identifier outside import statements.
+pub fn reference_counts(root: Node, src: &str, bindings: &Bindings) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    let inside_import = |pos: usize| {
+        bindings
+            .imports
+            .iter()
+            .any(|d| pos >= d.start && pos < d.end)
+    };
+    for n in descendants(root) {
+        if matches!(
+            n.kind(),
+            "identifier" | "shorthand_property_identifier" | "type_identifier"
+        ) && !inside_import(n.start_byte())
+        {
+            *counts.entry(text(n, src).to_string()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+pub fn plan(
+    src: &str,
+    root: Node,
+    bindings: &Bindings,
+    rules: &Ruleset,
+    needs: &[ImportNeed],
+    before: &HashMap<String, usize>,
+    newline: &str,
+) -> Vec<Edit> {
+    let after = reference_counts(root, src, bindings);
+    let mut edits = Vec::new();
+    let mut deleted: Vec<(usize, usize)> = Vec::new();
+    let mut pending: Vec<&ImportNeed> = needs
+        .iter()
+        .filter(|n| {
+            bindings.local_access(&n.module, &n.imported).as_deref() != Some(n.local.as_str())
+        })
+        .collect();
+
+    for decl in &bindings.imports {
+        let dynamic = rules.is_dynamic_module(&decl.module);
+        let drop: Vec<bool> = decl
+            .named
+            .iter()
+            .map(|s| {
+                dynamic
+                    && !decl.braces_have_comment
+                    && rules.drop_when_unused.contains(&s.imported)
+                    && before.get(&s.local).copied().unwrap_or(0) > 0
+                    && after.get(&s.local).copied().unwrap_or(0) == 0
+            })
+            .collect();
+        let can_add = !decl.type_only && decl.braces.is_some();
+        let adds: Vec<&ImportNeed> = if can_add {
+            pending
+                .iter()
+                .copied()
+                .filter(|n| n.module == decl.module)
+                .collect()
+        } else {
+            vec![]
+        };
+        if adds.is_empty() && !drop.contains(&true) {
+            continue;
+        }
+        pending.retain(|n| !adds.contains(n));
+        let mut items: Vec<String> = decl
+            .named
+            .iter()
+            .zip(&drop)
+            .filter(|(_, d)| !**d)
+            .map(|(s, _)| src[s.start..s.end].to_string())
+            .collect();
+        for n in &adds {
+            items.push(specifier(decl.form, n));
+        }
+        if items.is_empty() && decl.default.is_none() && decl.namespace.is_none() {
+            let (s, e) = statement_removal(src, decl.start, decl.end);
+            edits.push(Edit::delete(s, e));
+            deleted.push((decl.start, s));
+            continue;
+        }
+        let (bs, be) = decl.braces.expect("named imports have braces");
+        if items.is_empty() {
+            // `import X, { a } from 'm'` losing its last named import.
+            let from = src[..bs].rfind(',').unwrap_or(bs);
+            edits.push(Edit::delete(from, be));
+        } else {
+            edits.push(Edit::replace(
+                bs,
+                be,
+                format_braces(&src[bs..be], &items, newline),
+            ));
+        }
+    }
+
+    // Modules with no import to merge into get a statement of their own,
+    // after the last import, in the file's style.
+    let mut by_module: Vec<(&str, Vec<&ImportNeed>)> = Vec::new();
+    for n in pending {
+        match by_module.iter_mut().find(|(m, _)| *m == n.module) {
+            Some((_, v)) => v.push(n),
+            None => by_module.push((&n.module, vec![n])),
+        }
+    }
+    if by_module.is_empty() {
+        return edits;
+    }
+    let style = bindings
+        .imports
+        .iter()
+        .find(|d| rules.is_dynamic_module(&d.module))
+        .or(bindings.imports.first());
+    let quote = style.map(|d| d.quote).unwrap_or('\'');
+    let semi = if style.is_none_or(|d| d.semicolon) {
+        ";"
+    } else {
+        ""
+    };
+    let form = style.map(|d| d.form).unwrap_or(ImportForm::Esm);
+    let anchor = bindings
+        .imports
+        .iter()
+        .filter(|d| d.form == form && !deleted.iter().any(|(start, _)| *start == d.start))
+        .map(|d| d.end)
+        .max();
+    // With every import gone, the new one takes the place of the first removed one.
+    let head = deleted
+        .iter()
+        .map(|(_, line_start)| *line_start)
+        .min()
+        .unwrap_or(0);
+    let mut text_out = String::new();
+    for (module, names) in by_module {
+        let list: Vec<String> = names.iter().map(|n| specifier(form, n)).collect();
+        let stmt = match form {
+            ImportForm::Esm => format!(
+                "import {{ {} }} from {quote}{module}{quote}{semi}",
+                list.join(", ")
+            ),
+            ImportForm::Require => format!(
+                "const {{ {} }} = require({quote}{module}{quote}){semi}",
+                list.join(", ")
+            ),
+        };
+        match anchor {
+            Some(_) => {
+                text_out.push_str(newline);
+                text_out.push_str(&stmt);
+            }
+            None => {
+                text_out.push_str(&stmt);
+                text_out.push_str(newline);
+            }
+        }
+    }
+    edits.push(Edit::insert(anchor.unwrap_or(head), text_out));
+    edits
+}
+
+fn specifier(form: ImportForm, n: &ImportNeed) -> String {
+    if n.local == n.imported {
+        n.imported.clone()
+    } else if form == ImportForm::Esm {
+        format!("{} as {}", n.imported, n.local)
+    } else {
+        format!("{}: {}", n.imported, n.local)
+    }
+}

@@ -1,0 +1,112 @@
+//! Discovery: which files under the given paths stepup looks at.
+
+use crate::lang::Lang;
+use ignore::WalkBuilder;
+use ignore::overrides::OverrideBuilder;
+use std::path::{Path, PathBuf};
+
+/// Directories that hold dependencies or build output, skipped by default.
+const SKIPPED_DIRS: &[&str] = &["node_modules", ".next", "dist", "build", "coverage", ".git"];
+
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// Do not honour .gitignore/.ignore, hidden-file and build-dir skipping.
+    pub no_ignore: bool,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+/// A file to process, with the path to show the user.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub path: PathBuf,
+    pub display: String,
+}
+
+#[derive(Debug)]
+pub struct Discovery {
+    pub targets: Vec<Target>,
+    /// Unreadable directories, symlink loops…: reported, the walk goes on.
+    pub errors: Vec<String>,
+}
+
+/// Every JS/TS file under `root` (or `root` itself when it is a file), sorted.
+pub fn discover(root: &Path, opts: &WalkOptions) -> Result<Discovery, String> {
+    let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    if meta.is_file() {
+        let display = display_for_file(root);
+        return Ok(Discovery {
+            targets: vec![Target {
+                path: root.to_path_buf(),
+                display,
+            }],
+            errors: vec![],
+        });
+    }
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .standard_filters(!opts.no_ignore)
+        .require_git(false)
+        .follow_links(false);
+    if !opts.include.is_empty() || !opts.exclude.is_empty() {
+        let mut ob = OverrideBuilder::new(root);
+        for g in &opts.include {
+            ob.add(g)
+                .map_err(|e| format!("bad --include glob {g}: {e}"))?;
+        }
+        for g in &opts.exclude {
+            ob.add(&format!("!{g}"))
+                .map_err(|e| format!("bad --exclude glob {g}: {e}"))?;
+        }
+        builder.overrides(ob.build().map_err(|e| e.to_string())?);
+    }
+    if !opts.no_ignore {
+        builder.filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        });
+    }
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    for entry in builder.build() {
+        match entry {
+            Ok(e) => {
+                // Symlinks are not followed: a write must never land outside the tree.
+                if !e.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                let path = e.into_path();
+                if Lang::from_path(&path).is_none() || is_minified_name(&path) {
+                    continue;
+                }
+                let display = relative_display(&path, root);
+                targets.push(Target { path, display });
+            }
+            Err(err) => errors.push(err.to_string()),
+        }
+    }
+    targets.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(Discovery { targets, errors })
+}
+
+fn is_minified_name(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains(".min."))
+}
+
+/// `path` relative to `root`, with `/` separators (the form diffs and CI use).
+pub fn relative_display(path: &Path, root: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn display_for_file(path: &Path) -> String {
+    let s = relative_display(path, Path::new(""));
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
