@@ -430,8 +430,8 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan) {
             continue;
         }
         let callee = step_up_callee(ctx, plan, &hook_uses, &uses_here);
-        let decl = format!("const {{ {} }} = {}();", items.join(", "), callee);
-        // Put it where the first legacy hook of this body was declared.
+        // Put it where the first legacy hook of this body was declared,
+        // following that statement's semicolon habit.
         let first = uses_here
             .iter()
             .copied()
@@ -439,6 +439,12 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan) {
             .expect("non-empty");
         let removed_whole = whole_statement_removed(first, &hook_uses, &slots);
         let stmt = hook_uses[first].statement;
+        let semi = if text(stmt, src).ends_with(';') {
+            ";"
+        } else {
+            ""
+        };
+        let decl = format!("const {{ {} }} = {}(){semi}", items.join(", "), callee);
         if removed_whole {
             plan.edits
                 .push(Edit::replace(stmt.start_byte(), stmt.end_byte(), decl));
@@ -625,10 +631,14 @@ fn escape_finding(node: Node, api: Api, src: &str) -> Finding {
         }
         _ => "as a value".into(),
     };
+    let name = text(node, src);
+    let what = if name.ends_with(api.legacy_name()) {
+        format!("`{name}`")
+    } else {
+        format!("`{name}` ({})", api.legacy_name())
+    };
     let msg = format!(
-        "`{}` ({}) is passed on {whereto}; whoever calls it uses the legacy signature: migrate it by hand",
-        text(node, src),
-        api.legacy_name()
+        "{what} is passed on {whereto}; whoever calls it uses the legacy signature: migrate it by hand"
     );
     if api == Api::Positional {
         Finding::warning(node.start_byte(), api.rule(), msg)
@@ -750,6 +760,12 @@ fn decide_call(
     let rule = api.rule();
     let args = call_args(call);
     let manual = |msg: String| Decision::Keep(Some(Finding::manual(at, rule, msg)));
+    if call.has_error() {
+        return manual(format!(
+            "this {} call has a syntax error: fix it, then run stepup again",
+            api.legacy_name()
+        ));
+    }
     match api {
         Api::Positional => Decision::Keep(Some(Finding::warning(
             at,
