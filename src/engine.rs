@@ -130,15 +130,14 @@ impl Engine {
         };
         let dir = path.parent().unwrap_or(Path::new("."));
         let outcome = self.process_source(text, lang, dir);
-        let (body, _) = split_bom(text);
-        let bom_len = text.len() - body.len();
+        // Offsets are into the text after the BOM.
+        let (_, body) = split_bom(text);
         result.has_dynamic_import = outcome.has_dynamic_import;
         result.findings = outcome
             .findings
             .iter()
             .map(|f| {
                 let (line, column) = line_col(body, f.offset);
-                let _ = bom_len;
                 Located {
                     path: display.to_string(),
                     line,
