@@ -1,0 +1,307 @@
+//! Type-checks stepup's output against the real Dynamic SDK declarations.
+//!
+//! `tests/typecheck/` pins the SDKs (package.json + package-lock.json); the
+//! first run installs them with `npm ci` into a cache directory
+//! (`$STEPUP_TC_CACHE`, default `~/.cache/stepup/typecheck`), later runs reuse
+//! it. Without node/npm the tests skip with a message, except under `CI=true`,
+//! where they fail: CI must never pass by not checking.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const HARNESS_FILES: &[&str] = &["package.json", "package-lock.json", ".npmrc"];
+
+fn harness_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/typecheck")
+}
+
+fn fnv1a(bytes: &[u8], mut h: u64) -> u64 {
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// The installed environment, set up once per test binary.
+fn env_dir() -> Option<&'static Path> {
+    static ENV: OnceLock<Option<PathBuf>> = OnceLock::new();
+    ENV.get_or_init(setup_env).as_deref()
+}
+
+fn setup_env() -> Option<PathBuf> {
+    let have = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !have("node") || !have("npm") {
+        let msg = "node and npm are needed to type-check stepup's output against the real SDK";
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("{msg}, and CI=true: install Node.js/npm");
+        }
+        eprintln!("SKIPPED: {msg}; install them to run these tests");
+        return None;
+    }
+    let mut key = 0xcbf29ce484222325;
+    for f in HARNESS_FILES {
+        key = fnv1a(
+            &std::fs::read(harness_dir().join(f)).expect("harness file"),
+            key,
+        );
+    }
+    let cache = std::env::var_os("STEPUP_TC_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/stepup/typecheck")
+        });
+    let env = cache.join(format!("env-{key:016x}"));
+    if env.join(".ready").exists() {
+        return Some(env);
+    }
+    let tmp = cache.join(format!("env-{key:016x}.tmp{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).expect("cache dir");
+    for f in HARNESS_FILES {
+        std::fs::copy(harness_dir().join(f), tmp.join(f)).expect("copy harness file");
+    }
+    eprintln!(
+        "installing the pinned SDK declarations into {} …",
+        env.display()
+    );
+    let out = Command::new("npm")
+        .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+        .current_dir(&tmp)
+        .env("npm_config_cache", cache.join("npm-cache"))
+        .output()
+        .expect("run npm ci");
+    assert!(
+        out.status.success(),
+        "npm ci failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&env);
+    std::fs::rename(&tmp, &env).expect("move env into place");
+    std::fs::write(env.join(".ready"), b"").unwrap();
+    Some(env)
+}
+
+/// A scratch project inside the env (so `node_modules` resolves by walking up).
+fn work_dir(env: &Path) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("work-")
+        .tempdir_in(env)
+        .unwrap()
+}
+
+fn write_tsconfig(dir: &Path, include: &[&str], extra: &str) {
+    let base = std::fs::read_to_string(harness_dir().join("tsconfig.base.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&base).unwrap();
+    doc["include"] = serde_json::json!(include);
+    if !extra.is_empty() {
+        let extra: serde_json::Value = serde_json::from_str(extra).unwrap();
+        for (k, v) in extra.as_object().unwrap() {
+            doc["compilerOptions"][k] = v.clone();
+        }
+    }
+    std::fs::write(
+        dir.join("tsconfig.json"),
+        serde_json::to_string_pretty(&doc).unwrap(),
+    )
+    .unwrap();
+    std::fs::copy(
+        harness_dir().join("stub-modules.d.ts"),
+        dir.join("stub-modules.d.ts"),
+    )
+    .unwrap();
+}
+
+/// Run tsc on the project in `dir`; Ok(()) or Err(diagnostics).
+fn tsc(env: &Path, dir: &Path) -> Result<(), String> {
+    let out = Command::new("node")
+        .arg(env.join("node_modules/typescript/bin/tsc"))
+        .args(["-p", "tsconfig.json", "--pretty", "false"])
+        .current_dir(dir)
+        .output()
+        .expect("run tsc");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(())
+    } else {
+        assert!(
+            text.contains("error TS"),
+            "tsc failed without diagnostics:\n{text}"
+        );
+        Err(text)
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walk(from) {
+        let rel = entry.strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &dest).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n == "node_modules") {
+                continue;
+            }
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn canaries_prove_the_sdk_types_are_real() {
+    let Some(env) = env_dir() else { return };
+    let work = work_dir(env);
+    copy_tree(&harness_dir().join("canaries"), &work.path().join("src"));
+    write_tsconfig(work.path(), &["src", "stub-modules.d.ts"], "");
+    if let Err(e) = tsc(env, work.path()) {
+        panic!("canaries failed: the SDK declarations are missing or degraded:\n{e}");
+    }
+}
+
+/// Every fixture's expected output, and its input where that is valid legacy
+/// code, compiles against the real SDKs. A fixture opts out with a
+/// `no-typecheck` file that says why.
+#[test]
+fn fixtures_type_check() {
+    let Some(env) = env_dir() else { return };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let work = work_dir(env);
+    let mut checked = 0;
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        if let Ok(reason) = std::fs::read_to_string(dir.join("no-typecheck")) {
+            assert!(
+                !reason.trim().is_empty(),
+                "{}: no-typecheck must say why",
+                dir.display()
+            );
+            continue;
+        }
+        let name = dir.file_name().unwrap();
+        let dest = work.path().join("src").join(name);
+        for f in walk(dir) {
+            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if matches!(ext, "ts" | "tsx" | "mts" | "cts") {
+                let rel = f.strip_prefix(dir).unwrap();
+                std::fs::create_dir_all(dest.join(rel).parent().unwrap()).unwrap();
+                std::fs::copy(&f, dest.join(rel)).unwrap();
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked > 20,
+        "too few fixture files were type-checked ({checked})"
+    );
+    write_tsconfig(work.path(), &["src", "stub-modules.d.ts"], "");
+    if let Err(e) = tsc(env, work.path()) {
+        panic!("fixtures do not type-check against the real SDK:\n{e}");
+    }
+}
+
+/// The harness itself: an expected output with the guide's string scope must
+/// be rejected, or the fixture check above proves nothing.
+#[test]
+fn harness_rejects_a_wrong_expected_output() {
+    let Some(env) = env_dir() else { return };
+    let good = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/guide-headless-totp/expected.tsx"),
+    )
+    .unwrap();
+    let bad = good.replace(
+        "requestedScopes: [TokenScope.Walletexport]",
+        "requestedScopes: ['wallet:export']",
+    );
+    assert_ne!(good, bad);
+    let work = work_dir(env);
+    std::fs::create_dir_all(work.path().join("src")).unwrap();
+    std::fs::write(work.path().join("src/good.tsx"), &good).unwrap();
+    write_tsconfig(work.path(), &["src", "stub-modules.d.ts"], "");
+    tsc(env, work.path()).expect("the real expected output compiles");
+    std::fs::write(work.path().join("src/bad.tsx"), &bad).unwrap();
+    let err = tsc(env, work.path()).expect_err("a string scope must not compile");
+    assert!(err.contains("bad.tsx") && err.contains("TS2322"), "{err}");
+}
+
+/// The shipped example app compiles before the migration and after
+/// `stepup migrate --write`.
+#[test]
+fn example_app_type_checks_before_and_after_migration() {
+    let Some(env) = env_dir() else { return };
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for app in std::fs::read_dir(&examples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+    {
+        let work = work_dir(env);
+        copy_tree(&app, work.path());
+        std::fs::copy(
+            harness_dir().join("stub-modules.d.ts"),
+            work.path().join("src/stub-modules.d.ts"),
+        )
+        .unwrap();
+        if let Err(e) = tsc(env, work.path()) {
+            panic!(
+                "{} does not type-check before migration:\n{e}",
+                app.display()
+            );
+        }
+        let out = assert_cmd::Command::cargo_bin("stepup")
+            .unwrap()
+            .args(["migrate", "--write", "--allow-no-vcs", "."])
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let changed = walk(work.path())
+            .into_iter()
+            .filter(|p| {
+                let rel = p.strip_prefix(work.path()).unwrap();
+                std::fs::read(app.join(rel)).ok().as_deref()
+                    != Some(std::fs::read(p).unwrap().as_slice())
+            })
+            .count();
+        assert!(
+            changed >= 3,
+            "the migration changed only {changed} files of {}",
+            app.display()
+        );
+        if let Err(e) = tsc(env, work.path()) {
+            panic!(
+                "{} does not type-check after stepup migrate --write:\n{e}",
+                app.display()
+            );
+        }
+    }
+}
