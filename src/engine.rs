@@ -184,8 +184,7 @@ impl Engine {
             scope_available: &scope_available,
             newline,
         };
-        let mut plan = Plan::default();
-        rules::react::plan(&ctx, &mut plan);
+        let mut plan = rules::plan_file(&ctx);
         out.findings = std::mem::take(&mut plan.findings);
         out.findings.sort_by_key(|f| f.offset);
         if plan.edits.is_empty() {

@@ -25,6 +25,7 @@ pub struct Ruleset {
     pub dynamic_module_prefixes: Vec<String>,
     pub react_core_module: String,
     pub api_core_module: String,
+    pub js_sdk_module: String,
     pub step_up_hook: String,
     pub step_up_member_order: Vec<String>,
     pub dependency_hooks: Vec<String>,

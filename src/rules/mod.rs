@@ -1,10 +1,14 @@
 //! Rules turn facts about a file into edits and findings.
 
+pub mod client_object;
+pub mod common;
 pub mod imports;
+pub mod js_sdk;
 pub mod react;
 pub mod syntax;
 
 use crate::analysis::bindings::Bindings;
+use crate::analysis::{descendants, text};
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::ruleset::Ruleset;
@@ -35,6 +39,21 @@ pub struct Plan {
     pub edits: Vec<Edit>,
     pub findings: Vec<Finding>,
     pub needs: Vec<ImportNeed>,
+    /// Byte ranges of the calls a rule has decided on (rewritten or reported).
+    pub handled: Vec<(usize, usize)>,
+}
+
+/// Run every family's rules over one file.
+pub fn plan_file(ctx: &FileCtx) -> Plan {
+    let mut plan = Plan::default();
+    let checks = common::action_checks(ctx);
+    let ts = common::TokenScopeAccess::new(ctx);
+    react::plan(ctx, &mut plan, &checks, &ts);
+    js_sdk::plan(ctx, &mut plan, &checks, &ts);
+    client_object::plan(ctx, &mut plan, &checks, &ts);
+    ts.register(&mut plan);
+    report_action_data(ctx, &mut plan);
+    plan
 }
 
 impl Plan {
@@ -47,5 +66,36 @@ impl Plan {
         if !self.needs.contains(&need) {
             self.needs.push(need);
         }
+    }
+}
+
+/// `MFAAction.X` used outside the calls stepup handles: data, not a check.
+fn report_action_data(ctx: &FileCtx, plan: &mut Plan) {
+    for node in descendants(ctx.root) {
+        if node.kind() != "member_expression" {
+            continue;
+        }
+        let Some(obj) = node.child_by_field_name("object") else {
+            continue;
+        };
+        if !ctx
+            .bindings
+            .dynamic_name(obj, ctx.src, ctx.rules)
+            .is_some_and(|d| d.imported == "MFAAction")
+        {
+            continue;
+        }
+        let at = node.start_byte();
+        if plan.handled.iter().any(|(s, e)| at >= *s && at < *e) {
+            continue;
+        }
+        plan.findings.push(Finding::warning(
+            at,
+            "mfa-action-as-data",
+            format!(
+                "`{}` is used as data; step-up authentication works with TokenScope: review this use",
+                text(node, ctx.src)
+            ),
+        ));
     }
 }

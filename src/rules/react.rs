@@ -1,13 +1,12 @@
 //! React SDK (`@dynamic-labs/sdk-react-core`): legacy MFA hooks →
 //! `useStepUpAuthentication()` (MIGRATION.md section 1).
 
+use super::common::{self, TokenCall, TokenOutcome, TokenScopeAccess};
 use super::syntax::{indentation, remove_list_items, statement_removal};
 use super::{FileCtx, Plan};
-use crate::analysis::infer::{
-    ActionCheck, CheckedAction, ScopeDecision, function_range, infer_scope,
-};
+use crate::analysis::infer::ActionCheck;
 use crate::analysis::scope::{declares, is_function, references};
-use crate::analysis::{ObjectArg, call_args, descendants, text, unwrap_parens};
+use crate::analysis::{call_args, descendants, text};
 use crate::edit::Edit;
 use crate::finding::Finding;
 use std::collections::{BTreeMap, BTreeSet};
@@ -138,7 +137,7 @@ struct StepUpBody {
     members: BTreeSet<&'static str>,
 }
 
-pub fn plan(ctx: &FileCtx, plan: &mut Plan) {
+pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
     let src = ctx.src;
     let nodes = descendants(ctx.root);
     let mut hook_uses: Vec<HookUse> = Vec::new();
@@ -178,7 +177,6 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan) {
         }
     }
     if hook_uses.is_empty() {
-        report_action_data(ctx, plan, &[]);
         return;
     }
 
@@ -316,30 +314,12 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan) {
         }
     }
 
-    // Action checks, for scope inference of the token calls.
-    let mut checks: Vec<ActionCheck> = Vec::new();
-    for c in calls.iter().filter(|c| c.api == Api::IsMfaRequired) {
-        let action = call_args(c.call)
-            .first()
-            .and_then(|a| ObjectArg::from_node(*a, src))
-            .and_then(|o| o.value("mfaAction"))
-            .map(|v| classify_action(v, ctx));
-        if let Some(action) = action {
-            checks.push(ActionCheck {
-                start: c.call.start_byte(),
-                function: function_range(c.call),
-                action,
-            });
-        }
-    }
-
-    let ts = TokenScopeAccess::new(ctx, plan);
+    ts.set_family(&ctx.rules.api_core_module);
     let mut rewrites: Vec<CallRewrite> = Vec::new();
-    let mut handled_calls: Vec<(usize, usize)> = Vec::new();
     for c in &calls {
-        handled_calls.push((c.call.start_byte(), c.call.end_byte()));
+        plan.handled.push((c.call.start_byte(), c.call.end_byte()));
         let slot = &mut slots[c.slot];
-        let decision = decide_call(c.call, c.api, ctx, &checks, &ts);
+        let decision = decide_call(c.call, c.api, ctx, checks, ts);
         match decision {
             Decision::Rewrite {
                 member,
@@ -364,10 +344,6 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan) {
             }
         }
     }
-    if ts.used.get() {
-        ts.register(plan);
-    }
-    report_action_data(ctx, plan, &handled_calls);
     if rewrites.is_empty() {
         return;
     }
@@ -675,70 +651,6 @@ fn dependency_callback(dep: Node) -> Option<(usize, usize)> {
         .map(|c| (c.start_byte(), c.end_byte()))
 }
 
-fn classify_action(value: Node, ctx: &FileCtx) -> CheckedAction {
-    let value = unwrap_parens(value);
-    if value.kind() == "member_expression"
-        && let (Some(obj), Some(prop)) = (
-            value.child_by_field_name("object"),
-            value.child_by_field_name("property"),
-        )
-        && ctx
-            .bindings
-            .dynamic_name(obj, ctx.src, ctx.rules)
-            .is_some_and(|d| d.imported == "MFAAction")
-    {
-        return CheckedAction::Known(text(prop, ctx.src).to_string());
-    }
-    CheckedAction::Opaque(text(value, ctx.src).to_string())
-}
-
-/// How the file names `TokenScope`, decided once and imported only if used.
-struct TokenScopeAccess {
-    expr: String,
-    module: String,
-    import_local: Option<String>,
-    used: std::cell::Cell<bool>,
-}
-
-impl TokenScopeAccess {
-    fn new(ctx: &FileCtx, _plan: &Plan) -> TokenScopeAccess {
-        let module = ctx.rules.api_core_module.clone();
-        if let Some(local) = ctx.bindings.local_access(&module, "TokenScope") {
-            return TokenScopeAccess {
-                expr: local,
-                module,
-                import_local: None,
-                used: false.into(),
-            };
-        }
-        let mut local = "TokenScope".to_string();
-        let mut n = 1;
-        while crate::analysis::scope::name_in_use(ctx.root, &local, ctx.src) {
-            local = if n == 1 {
-                "DynamicTokenScope".to_string()
-            } else {
-                format!("DynamicTokenScope{n}")
-            };
-            n += 1;
-        }
-        TokenScopeAccess {
-            expr: local.clone(),
-            module,
-            import_local: Some(local),
-            used: false.into(),
-        }
-    }
-    fn scope(&self, member: &str) -> String {
-        self.used.set(true);
-        format!("{}.{member}", self.expr)
-    }
-    fn register(&self, plan: &mut Plan) {
-        if let Some(local) = &self.import_local {
-            plan.need(&self.module, "TokenScope", local);
-        }
-    }
-}
-
 enum Decision {
     Rewrite {
         member: &'static str,
@@ -755,311 +667,79 @@ fn decide_call(
     checks: &[ActionCheck],
     ts: &TokenScopeAccess,
 ) -> Decision {
-    let src = ctx.src;
     let at = call.start_byte();
     let rule = api.rule();
-    let args = call_args(call);
-    let manual = |msg: String| Decision::Keep(Some(Finding::manual(at, rule, msg)));
-    if call.has_error() {
-        return manual(format!(
-            "this {} call has a syntax error: fix it, then run stepup again",
-            api.legacy_name()
-        ));
-    }
-    match api {
-        Api::Positional => Decision::Keep(Some(Finding::warning(
-            at,
-            rule,
-            "authDevice/authRecoveryCode are long deprecated and never created an MFA token; \
-             move to authenticateDevice (login) or verifyTotpMfa (step-up) by hand",
-        ))),
-        Api::IsMfaRequired => {
-            let obj = match args.as_slice() {
-                [one] => ObjectArg::from_node(*one, src),
-                _ => None,
-            };
-            let Some(obj) = obj.filter(|o| !o.opaque && o.props.len() == 1) else {
-                return manual(
-                    "isMfaRequiredForAction is called with options stepup cannot read; \
-                               use isStepUpRequired({ scope: TokenScope.… }) by hand"
-                        .into(),
-                );
-            };
-            let (Some(pair), Some(value)) = (obj.get("mfaAction"), obj.value("mfaAction")) else {
-                return manual("isMfaRequiredForAction is called without an mfaAction".into());
-            };
-            match classify_action(value, ctx) {
-                CheckedAction::Known(action) => {
-                    match crate::analysis::infer::scope_for_action(
-                        &action,
-                        ctx.rules,
-                        ctx.scope_available,
-                    ) {
-                        Some(scope) => Decision::Rewrite {
-                            member: "isStepUpRequired",
-                            edits: vec![Edit::replace(
-                                pair.start_byte(),
-                                pair.end_byte(),
-                                format!("scope: {}", ts.scope(&scope)),
-                            )],
-                            findings: vec![Finding::fixable(
-                                at,
-                                rule,
-                                format!(
-                                    "isMfaRequiredForAction(MFAAction.{action}) → isStepUpRequired({{ scope: TokenScope.{scope} }})"
-                                ),
-                            )],
-                        },
-                        None => manual(no_scope_message(&action)),
-                    }
-                }
-                CheckedAction::Opaque(expr) => manual(format!(
-                    "the action is held in `{expr}`, not a literal MFAAction: choose the TokenScope by hand"
-                )),
-            }
-        }
-        Api::PromptMfaAuth
-        | Api::AuthenticateDevice
-        | Api::AuthenticateRecoveryCode
-        | Api::PasskeyMfa => {
-            let target: &'static str = match api {
-                Api::PromptMfaAuth => "promptStepUpAuth",
-                Api::AuthenticateDevice => "verifyTotpMfa",
-                Api::AuthenticateRecoveryCode => "verifyRecoveryCode",
-                _ => "verifyPasskeyMfa",
-            };
-            let obj = match args.as_slice() {
-                [] => None,
-                [one] => match ObjectArg::from_node(unwrap_parens(*one), src) {
-                    Some(o) => Some(o),
-                    None => {
-                        return manual(format!(
-                            "{} is called with options stepup cannot read (`{}`): check for createMfaToken by hand",
-                            api.legacy_name(),
-                            text(*one, src)
-                        ));
-                    }
-                },
-                _ => {
-                    return manual(format!(
-                        "{} is called with unexpected arguments",
-                        api.legacy_name()
-                    ));
-                }
-            };
-            let token = obj.as_ref().and_then(|o| o.get("createMfaToken"));
-            let Some(token_prop) = token else {
-                if obj.as_ref().is_some_and(|o| o.opaque) {
-                    return manual(format!(
-                        "{} gets spread options: check them for createMfaToken by hand",
-                        api.legacy_name()
-                    ));
-                }
-                if api == Api::PromptMfaAuth
-                    && obj
-                        .as_ref()
-                        .is_none_or(|o| o.get("requestedScopes").is_none())
-                {
-                    // No token asked: the deprecated hook's own replacement.
-                    return Decision::Rewrite {
-                        member: "promptMfa",
-                        edits: vec![],
-                        findings: vec![Finding::fixable(
-                            at,
-                            rule,
-                            "usePromptMfaAuth is deprecated: promptMfa() of useStepUpAuthentication does the same",
-                        )],
-                    };
-                }
-                if api == Api::PromptMfaAuth {
-                    return Decision::Rewrite {
-                        member: "promptStepUpAuth",
-                        edits: vec![],
-                        findings: vec![Finding::fixable(
-                            at,
-                            rule,
-                            "usePromptMfaAuth is deprecated: promptStepUpAuth takes the same requestedScopes",
-                        )],
-                    };
-                }
-                // Login-time MFA or already migrated: not action-based MFA.
-                return Decision::Keep(None);
-            };
-            let obj = obj.expect("token option implies an object");
-            if obj.opaque {
-                return manual(format!(
-                    "{} mixes createMfaToken with spread options: migrate by hand",
-                    api.legacy_name()
-                ));
-            }
-            if obj.get("requestedScopes").is_some() {
-                return manual(format!(
-                    "{} passes both createMfaToken and requestedScopes: decide which token it should get",
-                    api.legacy_name()
-                ));
-            }
-            let token_value = obj.value("createMfaToken").expect("present");
-            if matches!(text(token_value, src), "false" | "undefined" | "null") {
-                return manual(format!(
-                    "{} passes createMfaToken: {}: no token was asked for; remove the option by hand",
-                    api.legacy_name(),
-                    text(token_value, src)
-                ));
-            }
-            let mut edits = Vec::new();
-            let mut findings = Vec::new();
-            if api == Api::AuthenticateDevice
-                && let Some(type_value) = obj.value("type")
-            {
-                let t = text(type_value, src);
-                let is_totp = matches!(t, "'totp'" | "\"totp\"") || t.ends_with(".Totp");
-                if !is_totp {
-                    return manual(format!(
-                        "authenticateDevice uses device type `{t}`; verifyTotpMfa handles TOTP only: migrate by hand"
-                    ));
-                }
-                edits.extend(remove_prop(&obj, "type"));
-            }
-            if api == Api::PasskeyMfa && obj.get("relatedOriginRpId").is_some() {
-                return manual(
-                    "authenticatePasskeyMFA uses relatedOriginRpId, which verifyPasskeyMfa does not support: migrate by hand"
-                        .into(),
-                );
-            }
-            if let Some(use_desc) = result_use(call, src) {
-                return manual(format!(
-                    "the MFA token returned by {} is used ({use_desc}); {target} resolves to a verification \
-                     result, not a token: migrate by hand",
-                    api.legacy_name()
-                ));
-            }
-            let scope = match infer_scope(call, checks, src, ctx.rules, ctx.scope_available) {
-                ScopeDecision::Certain { scope, .. } => scope,
-                ScopeDecision::Inferred {
-                    scope,
-                    call: sensitive,
-                } => {
-                    findings.push(Finding::info(
-                        at,
-                        "scope-inferred",
-                        format!(
-                            "TokenScope.{scope} inferred from the guarded call `{sensitive}`; please confirm"
-                        ),
-                    ));
-                    scope
-                }
-                ScopeDecision::NoScope { action } => return manual(no_scope_message(&action)),
-                ScopeDecision::Uncertain { reason, candidates } => {
-                    return manual(format!(
-                        "cannot tell which scope {} needs: {reason}; candidates: {}",
-                        api.legacy_name(),
-                        candidates
-                            .iter()
-                            .map(|c| format!("TokenScope.{c}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-            };
-            if is_multi_use(token_value, src) {
-                findings.push(Finding::info(
-                    at,
-                    "token-semantics",
-                    "createMfaToken asked for a multi-use token; elevated access tokens expire (multi-use after 10 minutes)",
-                ));
-            }
-            edits.push(Edit::replace(
-                token_prop.start_byte(),
-                token_prop.end_byte(),
-                format!("requestedScopes: [{}]", ts.scope(&scope)),
-            ));
-            findings.push(Finding::fixable(
+    let keep = |f: Finding| Decision::Keep(Some(f));
+    let target: &'static str = match api {
+        Api::Positional => {
+            return keep(Finding::warning(
                 at,
                 rule,
-                format!(
-                    "{} with createMfaToken → {target} with requestedScopes: [TokenScope.{scope}]",
-                    api.legacy_name()
-                ),
+                "authDevice/authRecoveryCode are long deprecated and never created an MFA token; \
+                 move to authenticateDevice (login) or verifyTotpMfa (step-up) by hand",
             ));
+        }
+        Api::IsMfaRequired => {
+            return match common::action_check_rewrite(
+                call,
+                api.legacy_name(),
+                "isStepUpRequired",
+                rule,
+                ctx,
+                ts,
+            ) {
+                Ok((edits, finding)) => Decision::Rewrite {
+                    member: "isStepUpRequired",
+                    edits,
+                    findings: vec![finding],
+                },
+                Err(f) => keep(f),
+            };
+        }
+        Api::PromptMfaAuth => "promptStepUpAuth",
+        Api::AuthenticateDevice => "verifyTotpMfa",
+        Api::AuthenticateRecoveryCode => "verifyRecoveryCode",
+        Api::PasskeyMfa => "verifyPasskeyMfa",
+    };
+    let spec = TokenCall {
+        legacy: api.legacy_name(),
+        target,
+        rule,
+        option_key: "createMfaToken",
+        returns_token: true,
+        totp_device_type: api == Api::AuthenticateDevice,
+        passkey: api == Api::PasskeyMfa,
+    };
+    match common::token_call(call, &spec, ctx, checks, ts) {
+        TokenOutcome::Rewrite { edits, findings } => Decision::Rewrite {
+            member: target,
+            edits,
+            findings,
+        },
+        TokenOutcome::Manual(f) => keep(f),
+        TokenOutcome::NoToken {
+            has_requested_scopes,
+        } if api == Api::PromptMfaAuth => {
+            // The deprecated hook's own replacements.
+            let (member, msg) = if has_requested_scopes {
+                (
+                    "promptStepUpAuth",
+                    "usePromptMfaAuth is deprecated: promptStepUpAuth takes the same requestedScopes",
+                )
+            } else {
+                (
+                    "promptMfa",
+                    "usePromptMfaAuth is deprecated: promptMfa() of useStepUpAuthentication does the same",
+                )
+            };
             Decision::Rewrite {
-                member: target,
-                edits,
-                findings,
+                member,
+                edits: vec![],
+                findings: vec![Finding::fixable(at, rule, msg)],
             }
         }
-    }
-}
-
-fn no_scope_message(action: &str) -> String {
-    format!(
-        "MFAAction.{action} has no TokenScope in the @dynamic-labs/sdk-api-core this project has \
-         (Walletrefresh/Walletreshare need sdk-api-core ≥ 0.40): migrate by hand"
-    )
-}
-
-fn is_multi_use(token_value: Node, src: &str) -> bool {
-    let t: String = text(token_value, src)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    t.contains("singleUse:false")
-}
-
-fn remove_prop(obj: &ObjectArg, key: &str) -> Vec<Edit> {
-    let items: Vec<(usize, usize)> = obj
-        .props
-        .iter()
-        .map(|(_, n)| (n.start_byte(), n.end_byte()))
-        .collect();
-    let remove: Vec<bool> = obj.props.iter().map(|(k, _)| k == key).collect();
-    remove_list_items(&items, &remove).unwrap_or_default()
-}
-
-/// Where the value of a call goes, if anywhere: None when it is discarded.
-fn result_use(call: Node, src: &str) -> Option<String> {
-    let mut node = call;
-    loop {
-        let parent = node.parent()?;
-        match parent.kind() {
-            "await_expression" | "parenthesized_expression" => node = parent,
-            "expression_statement" => return None,
-            "arrow_function" => {
-                // `onClick={() => verify(...)}`: the handler's value is ignored.
-                let in_jsx = parent
-                    .parent()
-                    .is_some_and(|p| p.kind() == "jsx_expression");
-                return (!in_jsx).then(|| "returned from an arrow function".to_string());
-            }
-            "variable_declarator" => {
-                let name = parent
-                    .child_by_field_name("name")
-                    .map(|n| text(n, src))
-                    .unwrap_or("?");
-                return Some(format!("assigned to `{name}`"));
-            }
-            "assignment_expression" => {
-                let left = parent
-                    .child_by_field_name("left")
-                    .map(|n| text(n, src))
-                    .unwrap_or("?");
-                return Some(format!("assigned to `{left}`"));
-            }
-            "return_statement" => return Some("returned to the caller".into()),
-            "arguments" => {
-                let f = parent
-                    .parent()
-                    .and_then(|c| c.child_by_field_name("function"));
-                return Some(format!(
-                    "passed to `{}`",
-                    f.map(|f| text(f, src)).unwrap_or("?")
-                ));
-            }
-            "member_expression" => return Some(format!("read as `{}`", text(parent, src))),
-            "if_statement" | "ternary_expression" | "binary_expression" | "unary_expression" => {
-                return Some("tested as a condition".into());
-            }
-            _ => return Some("used as a value".into()),
-        }
+        // Login-time MFA or already migrated: not action-based MFA.
+        TokenOutcome::NoToken { .. } => Decision::Keep(None),
     }
 }
 
@@ -1224,35 +904,4 @@ fn step_up_callee(
     }
     plan.need(&first.module, hook, hook);
     hook.clone()
-}
-
-/// `MFAAction.X` used outside the calls stepup handles: data, not a check.
-fn report_action_data(ctx: &FileCtx, plan: &mut Plan, handled_calls: &[(usize, usize)]) {
-    for node in descendants(ctx.root) {
-        if node.kind() != "member_expression" {
-            continue;
-        }
-        let Some(obj) = node.child_by_field_name("object") else {
-            continue;
-        };
-        if ctx
-            .bindings
-            .dynamic_name(obj, ctx.src, ctx.rules)
-            .is_none_or(|d| d.imported != "MFAAction")
-        {
-            continue;
-        }
-        let at = node.start_byte();
-        if handled_calls.iter().any(|(s, e)| at >= *s && at < *e) {
-            continue;
-        }
-        plan.findings.push(Finding::warning(
-            at,
-            "mfa-action-as-data",
-            format!(
-                "`{}` is used as data; step-up authentication works with TokenScope: review this use",
-                text(node, ctx.src)
-            ),
-        ));
-    }
 }
