@@ -52,8 +52,95 @@ pub fn plan_file(ctx: &FileCtx) -> Plan {
     js_sdk::plan(ctx, &mut plan, &checks, &ts);
     client_object::plan(ctx, &mut plan, &checks, &ts);
     ts.register(&mut plan);
+    report_token_options(ctx, &mut plan);
     report_action_data(ctx, &mut plan);
     plan
+}
+
+/// Any other call into Dynamic code that still asks for a legacy MFA token
+/// (`registerPasskey({ createMfaToken })`, a hook result stepup has no rule
+/// for): reported, so that no token option goes unseen.
+fn report_token_options(ctx: &FileCtx, plan: &mut Plan) {
+    let src = ctx.src;
+    let nodes = descendants(ctx.root);
+    // Names bound to the result of a Dynamic hook: `const x = useX()`, `const { a } = useX()`.
+    let mut hook_results: Vec<&str> = Vec::new();
+    for d in nodes.iter().filter(|n| n.kind() == "variable_declarator") {
+        let (Some(name), Some(value)) = (
+            d.child_by_field_name("name"),
+            d.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        let from_dynamic = value
+            .child_by_field_name("function")
+            .and_then(|c| ctx.bindings.dynamic_name(c, src, ctx.rules))
+            .is_some();
+        if from_dynamic {
+            hook_results.extend(
+                descendants(name)
+                    .into_iter()
+                    .filter(|n| {
+                        matches!(
+                            n.kind(),
+                            "identifier" | "shorthand_property_identifier_pattern"
+                        )
+                    })
+                    .map(|n| text(n, src)),
+            );
+        }
+    }
+    for call in nodes.iter().filter(|n| n.kind() == "call_expression") {
+        let at = call.start_byte();
+        if plan
+            .handled
+            .iter()
+            .any(|(s, e)| *s == at && *e == call.end_byte())
+        {
+            continue;
+        }
+        let Some(option) = crate::analysis::call_args(*call)
+            .first()
+            .and_then(|a| crate::analysis::ObjectArg::from_node(*a, src))
+            .and_then(|o| {
+                ["createMfaToken", "createMfaTokenOptions"]
+                    .into_iter()
+                    .find(|k| o.get(k).is_some())
+            })
+        else {
+            continue;
+        };
+        let Some(callee) = call.child_by_field_name("function") else {
+            continue;
+        };
+        let mut root = callee;
+        while root.kind() == "member_expression" {
+            match root.child_by_field_name("object") {
+                Some(o) => root = o,
+                None => break,
+            }
+        }
+        let root_name = text(root, src);
+        let dynamic = root.kind() == "identifier"
+            && (ctx.bindings.resolve(root_name, ctx.rules).is_some()
+                || ctx
+                    .bindings
+                    .namespace_module(root_name, ctx.rules)
+                    .is_some()
+                || hook_results.contains(&root_name));
+        if dynamic {
+            plan.handled.push((at, call.end_byte()));
+            plan.findings.push(Finding::manual(
+                at,
+                "create-mfa-token-option",
+                format!(
+                    "`{}` is passed {option}, which creates a legacy MFA token; stepup has no rewrite for this call: \
+                     review it by hand",
+                    text(callee, src)
+                ),
+            ));
+        }
+    }
 }
 
 impl Plan {
