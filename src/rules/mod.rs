@@ -165,10 +165,10 @@ fn report_action_data(ctx: &FileCtx, plan: &mut Plan) {
         let Some(obj) = node.child_by_field_name("object") else {
             continue;
         };
-        if !ctx
+        if ctx
             .bindings
             .dynamic_name(obj, ctx.src, ctx.rules)
-            .is_some_and(|d| d.imported == "MFAAction")
+            .is_none_or(|d| d.imported != "MFAAction")
         {
             continue;
         }
