@@ -3,11 +3,13 @@
 
 use crate::analysis::bindings::Bindings;
 use crate::analysis::line_col;
+use crate::barrels::BarrelIndex;
 use crate::edit;
 use crate::finding::{Finding, Located, Severity};
 use crate::lang::{Lang, error_ranges, syntax_error_count};
 use crate::rules::{self, FileCtx, Plan};
 use crate::ruleset::Ruleset;
+use aho_corasick::AhoCorasick;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -56,25 +58,34 @@ pub struct FileResult {
 
 pub struct Engine {
     pub rules: Ruleset,
+    barrels: BarrelIndex,
+    /// Bytes that make a file a candidate: package prefixes, legacy API
+    /// names, and names exported by local barrels.
+    prefilter: AhoCorasick,
     /// Installed sdk-api-core TokenScope members, per directory looked up from.
     installed_scopes: Mutex<HashMap<PathBuf, Option<Arc<HashSet<String>>>>>,
 }
 
 impl Engine {
     pub fn new(rules: Ruleset) -> Engine {
+        let prefilter = build_prefilter(&rules, &[]);
         Engine {
             rules,
+            barrels: BarrelIndex::default(),
+            prefilter,
             installed_scopes: Mutex::new(HashMap::new()),
         }
     }
 
+    /// Use the barrels found by the first pass: their call sites become candidates.
+    pub fn set_barrels(&mut self, barrels: BarrelIndex) {
+        self.prefilter = build_prefilter(&self.rules, barrels.exported_names());
+        self.barrels = barrels;
+    }
+
     /// Cheap byte test: can this file need anything from stepup at all?
     pub fn is_candidate(&self, bytes: &[u8]) -> bool {
-        self.rules
-            .dynamic_module_prefixes
-            .iter()
-            .map(|p| p.trim_end_matches('/'))
-            .any(|p| memchr::memmem::find(bytes, p.as_bytes()).is_some())
+        self.prefilter.is_match(bytes)
     }
 
     pub fn process_file(&self, path: &Path, display: &str) -> FileResult {
@@ -165,9 +176,11 @@ impl Engine {
         let (bom, src) = split_bom(text);
         let tree = lang.parse(src);
         let root = tree.root_node();
-        let bindings = Bindings::from_tree(root, src);
+        let mut bindings = Bindings::from_tree(root, src);
+        bindings.attach_barrels(&self.barrels, dir);
         let mut out = SourceOutcome {
-            has_dynamic_import: bindings.has_dynamic_import(&self.rules),
+            has_dynamic_import: bindings.has_dynamic_import(&self.rules)
+                || reexports_dynamic(root, src, &self.rules),
             ..Default::default()
         };
         if !out.has_dynamic_import {
@@ -190,7 +203,7 @@ impl Engine {
         if plan.edits.is_empty() {
             return out;
         }
-        match self.apply_plan(src, lang, &tree, &bindings, &plan) {
+        match self.apply_plan(src, lang, dir, &tree, &bindings, &plan) {
             Ok(rewritten) => {
                 out.edit_count = plan.edits.len();
                 if rewritten != src {
@@ -221,6 +234,7 @@ impl Engine {
         &self,
         src: &str,
         lang: Lang,
+        dir: &Path,
         tree: &tree_sitter::Tree,
         bindings: &Bindings,
         plan: &Plan,
@@ -244,7 +258,8 @@ impl Engine {
             )
         })?;
         let mid_tree = lang.parse(&middle);
-        let mid_bindings = Bindings::from_tree(mid_tree.root_node(), &middle);
+        let mut mid_bindings = Bindings::from_tree(mid_tree.root_node(), &middle);
+        mid_bindings.attach_barrels(&self.barrels, dir);
         let import_edits = rules::imports::plan(
             &middle,
             mid_tree.root_node(),
@@ -295,6 +310,28 @@ impl Engine {
         }
         found
     }
+}
+
+/// `export … from '@dynamic-labs/…'`: a wrapper module with no import of its own.
+fn reexports_dynamic(root: tree_sitter::Node, src: &str, rules: &Ruleset) -> bool {
+    let mut cursor = root.walk();
+    root.named_children(&mut cursor).any(|n| {
+        n.kind() == "export_statement"
+            && n.child_by_field_name("source")
+                .and_then(|s| crate::analysis::string_value(s, src))
+                .is_some_and(|m| rules.is_dynamic_module(m))
+    })
+}
+
+fn build_prefilter(rules: &Ruleset, barrel_names: &[String]) -> AhoCorasick {
+    let patterns: Vec<&str> = rules
+        .dynamic_module_prefixes
+        .iter()
+        .map(|p| p.trim_end_matches('/'))
+        .chain(rules.prefilter_names.iter().map(String::as_str))
+        .chain(barrel_names.iter().map(String::as_str))
+        .collect();
+    AhoCorasick::new(patterns).expect("plain literal patterns")
 }
 
 fn split_bom(text: &str) -> (&str, &str) {

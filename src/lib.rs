@@ -1,6 +1,7 @@
 //! stepup: migrate Dynamic SDK action-based MFA to step-up authentication.
 
 pub mod analysis;
+pub mod barrels;
 pub mod cli;
 pub mod commands;
 pub mod edit;

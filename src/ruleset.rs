@@ -30,6 +30,7 @@ pub struct Ruleset {
     pub step_up_member_order: Vec<String>,
     pub dependency_hooks: Vec<String>,
     pub drop_when_unused: Vec<String>,
+    pub prefilter_names: Vec<String>,
     pub actions: Vec<ActionScope>,
     pub sensitive_calls: Vec<SensitiveCall>,
 }

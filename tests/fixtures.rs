@@ -27,7 +27,7 @@ fn find_named(dir: &Path, stem: &str) -> Option<PathBuf> {
     std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.file_stem().and_then(|s| s.to_str()) == Some(stem) && p.is_file())
+        .find(|p| p.file_stem().and_then(|s| s.to_str()) == Some(stem))
 }
 
 fn render_findings(src: &str, findings: &[Finding]) -> String {
@@ -58,6 +58,9 @@ fn every_fixture_matches() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let input_path =
             find_named(&dir, "input").unwrap_or_else(|| panic!("{name}: no input file"));
+        if input_path.is_dir() {
+            continue; // a project fixture: see every_project_fixture_matches
+        }
         let lang =
             Lang::from_path(&input_path).unwrap_or_else(|| panic!("{name}: unknown extension"));
         let ext = input_path.extension().unwrap().to_str().unwrap();
@@ -96,5 +99,112 @@ fn every_fixture_matches() {
             ));
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn files_under(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(root).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `fixtures/<case>/input/` is a whole project (barrels, tsconfig paths …):
+/// `stepup migrate --write` runs on a copy; every file must then equal
+/// `expected/<same path>` (or stay as it was when there is none), and the
+/// `stepup check` report of the input must equal `findings.txt`.
+#[test]
+fn every_project_fixture_matches() {
+    let bless = std::env::var_os("STEPUP_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut projects = 0;
+    for dir in fixture_dirs() {
+        let input = dir.join("input");
+        if !input.is_dir() {
+            continue;
+        }
+        projects += 1;
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let work = tempfile::tempdir().unwrap();
+        for f in files_under(&input) {
+            let dest = work.path().join(f.strip_prefix(&input).unwrap());
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy(&f, &dest).unwrap();
+        }
+        let check = assert_cmd::Command::cargo_bin("stepup")
+            .unwrap()
+            .args(["check", "--quiet", "."])
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        let findings = String::from_utf8(check.stdout).unwrap();
+        let out = assert_cmd::Command::cargo_bin("stepup")
+            .unwrap()
+            .args(["migrate", "--write", "--allow-no-vcs", "."])
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected_dir = dir.join("expected");
+        if bless {
+            let _ = std::fs::remove_dir_all(&expected_dir);
+            for f in files_under(work.path()) {
+                let rel = f.strip_prefix(work.path()).unwrap();
+                let after = std::fs::read(&f).unwrap();
+                if std::fs::read(input.join(rel)).unwrap() != after {
+                    let dest = expected_dir.join(rel);
+                    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+                    std::fs::write(dest, after).unwrap();
+                }
+            }
+            std::fs::write(dir.join("findings.txt"), &findings).unwrap();
+            continue;
+        }
+        for f in files_under(work.path()) {
+            let rel = f.strip_prefix(work.path()).unwrap();
+            let want = std::fs::read(expected_dir.join(rel))
+                .unwrap_or_else(|_| std::fs::read(input.join(rel)).unwrap());
+            if std::fs::read(&f).unwrap() != want {
+                failures.push(format!(
+                    "{name}/{}: differs\n--- expected\n{}\n--- actual\n{}",
+                    rel.display(),
+                    String::from_utf8_lossy(&want),
+                    String::from_utf8_lossy(&std::fs::read(&f).unwrap())
+                ));
+            }
+        }
+        let want_findings = std::fs::read_to_string(dir.join("findings.txt")).unwrap_or_default();
+        if findings != want_findings {
+            failures.push(format!(
+                "{name}: findings differ\n--- expected\n{want_findings}--- actual\n{findings}"
+            ));
+        }
+        // Idempotence over the whole project.
+        let again = assert_cmd::Command::cargo_bin("stepup")
+            .unwrap()
+            .args(["migrate", "."])
+            .current_dir(work.path())
+            .output()
+            .unwrap();
+        if !again.stdout.is_empty() {
+            failures.push(format!(
+                "{name}: a second run changes more:\n{}",
+                String::from_utf8_lossy(&again.stdout)
+            ));
+        }
+    }
+    assert!(projects >= 1, "no project fixtures");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -11,6 +11,8 @@ pub struct ImportSpec {
     pub start: usize,
     pub end: usize,
     pub is_type: bool,
+    /// For an import from a local barrel: the Dynamic export it stands for.
+    pub origin: Option<DynamicImport>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +39,33 @@ pub struct ImportDecl {
     pub braces: Option<(usize, usize)>,
     pub braces_have_comment: bool,
     pub semicolon: bool,
+    /// For an import from a local barrel: the Dynamic modules it re-exports wholesale.
+    pub star_modules: Vec<String>,
+}
+
+impl ImportDecl {
+    /// Does this import bring in anything of Dynamic's, directly or through a barrel?
+    pub fn is_dynamic(&self, rules: &Ruleset) -> bool {
+        rules.is_dynamic_module(&self.module)
+            || !self.star_modules.is_empty()
+            || self.named.iter().any(|s| s.origin.is_some())
+    }
+
+    /// What the named import `spec` of this declaration stands for, if Dynamic's.
+    pub fn origin_of(&self, spec: &ImportSpec, rules: &Ruleset) -> Option<DynamicImport> {
+        if rules.is_dynamic_module(&self.module) {
+            return Some(DynamicImport {
+                module: self.module.clone(),
+                imported: spec.imported.clone(),
+            });
+        }
+        spec.origin.clone().or_else(|| {
+            self.star_modules.first().map(|m| DynamicImport {
+                module: m.clone(),
+                imported: spec.imported.clone(),
+            })
+        })
+    }
 }
 
 #[derive(Debug, Default)]
@@ -73,13 +102,24 @@ impl Bindings {
         Bindings { imports }
     }
 
+    /// Give imports from local barrels the Dynamic origins of their names.
+    pub fn attach_barrels(&mut self, index: &crate::barrels::BarrelIndex, dir: &std::path::Path) {
+        for decl in &mut self.imports {
+            let Some(barrel) = index.lookup(dir, &decl.module) else {
+                continue;
+            };
+            decl.star_modules = barrel.stars.clone();
+            for spec in &mut decl.named {
+                spec.origin = barrel.origin(&spec.imported);
+            }
+        }
+    }
+
     pub fn dynamic_imports<'a>(
         &'a self,
         rules: &'a Ruleset,
     ) -> impl Iterator<Item = &'a ImportDecl> {
-        self.imports
-            .iter()
-            .filter(move |d| rules.is_dynamic_module(&d.module))
+        self.imports.iter().filter(move |d| d.is_dynamic(rules))
     }
 
     pub fn has_dynamic_import(&self, rules: &Ruleset) -> bool {
@@ -92,18 +132,21 @@ impl Bindings {
             d.named
                 .iter()
                 .find(|s| s.local == name)
-                .map(|s| DynamicImport {
-                    module: d.module.clone(),
-                    imported: s.imported.clone(),
-                })
+                .and_then(|s| d.origin_of(s, rules))
         })
     }
 
     /// The Dynamic module a namespace (or default/CommonJS) binding stands for.
     pub fn namespace_module<'a>(&'a self, name: &str, rules: &'a Ruleset) -> Option<&'a str> {
         self.dynamic_imports(rules).find_map(|d| {
-            (d.namespace.as_deref() == Some(name) || d.default.as_deref() == Some(name))
-                .then_some(d.module.as_str())
+            if d.namespace.as_deref() != Some(name) && d.default.as_deref() != Some(name) {
+                return None;
+            }
+            if rules.is_dynamic_module(&d.module) {
+                Some(d.module.as_str())
+            } else {
+                d.star_modules.first().map(|m| m.as_str())
+            }
         })
     }
 
@@ -131,8 +174,19 @@ impl Bindings {
     /// How code in this file can name `imported` from `module` right now:
     /// its local name, or `ns.imported` through a namespace import.
     pub fn local_access(&self, module: &str, imported: &str) -> Option<String> {
-        for d in self.imports.iter().filter(|d| d.module == module) {
-            if let Some(s) = d.named.iter().find(|s| s.imported == imported)
+        for d in &self.imports {
+            let direct = d.module == module;
+            let via_star = d.star_modules.iter().any(|m| m == module);
+            let named = d.named.iter().find(|s| {
+                (direct && s.imported == imported)
+                    || s.origin
+                        .as_ref()
+                        .is_some_and(|o| o.module == module && o.imported == imported)
+            });
+            if !direct && !via_star && named.is_none() {
+                continue;
+            }
+            if let Some(s) = named
                 && !(d.type_only || s.is_type)
             {
                 return Some(s.local.clone());
@@ -164,6 +218,7 @@ fn esm_import(stmt: Node, src: &str) -> Option<ImportDecl> {
         braces: None,
         braces_have_comment: false,
         semicolon: text(stmt, src).trim_end().ends_with(';'),
+        star_modules: Vec::new(),
     };
     let mut cursor = stmt.walk();
     for child in stmt.children(&mut cursor) {
@@ -208,6 +263,7 @@ fn esm_import(stmt: Node, src: &str) -> Option<ImportDecl> {
                             start: spec.start_byte(),
                             end: spec.end_byte(),
                             is_type,
+                            origin: None,
                         });
                     }
                 }
@@ -255,6 +311,7 @@ fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
         braces: None,
         braces_have_comment: false,
         semicolon: text(stmt, src).trim_end().ends_with(';'),
+        star_modules: Vec::new(),
     };
     match name.kind() {
         "identifier" => decl.namespace = Some(text(name, src).to_string()),
@@ -271,6 +328,7 @@ fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
                             start: p.start_byte(),
                             end: p.end_byte(),
                             is_type: false,
+                            origin: None,
                         });
                     }
                     "pair_pattern" => {
@@ -285,6 +343,7 @@ fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
                             start: p.start_byte(),
                             end: p.end_byte(),
                             is_type: false,
+                            origin: None,
                         });
                     }
                     "comment" => decl.braces_have_comment = true,

@@ -8,8 +8,8 @@ use anyhow::Result;
 use std::io::Write;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
-    let engine = engine_for(&args.common)?;
-    let scan = match scan(&args.common, &engine) {
+    let mut engine = engine_for(&args.common)?;
+    let scan = match scan(&args.common, &mut engine) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("stepup: {e}");

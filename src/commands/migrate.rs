@@ -11,8 +11,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: MigrateArgs) -> Result<u8> {
-    let engine = engine_for(&args.common)?;
-    let mut scan = match scan(&args.common, &engine) {
+    let mut engine = engine_for(&args.common)?;
+    let mut scan = match scan(&args.common, &mut engine) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("stepup: {e}");

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod migrate;
 
+use crate::barrels::{BarrelIndex, EXPORT_PATTERNS, module_exports};
 use crate::cli::CommonArgs;
 use crate::engine::{Engine, FileResult, Problem};
 use crate::finding::{Located, Severity};
@@ -38,7 +39,7 @@ pub fn engine_for(common: &CommonArgs) -> Result<Engine> {
 /// Walk every path, then run the per-file pipeline in parallel.
 /// A path that does not exist is a usage error (Err); a file that cannot be
 /// read is a problem of the scan and the rest goes on.
-pub fn scan(common: &CommonArgs, engine: &Engine) -> Result<Scan, String> {
+pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
     let started = Instant::now();
     let roots: Vec<PathBuf> = if common.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -61,6 +62,7 @@ pub fn scan(common: &CommonArgs, engine: &Engine) -> Result<Scan, String> {
             is_error: true,
         }));
     }
+    engine.set_barrels(find_barrels(&targets, &engine.rules));
     let results: Vec<FileResult> = targets
         .par_iter()
         .map(|t| engine.process_file(&t.path, &t.display))
@@ -100,4 +102,23 @@ pub fn scan(common: &CommonArgs, engine: &Engine) -> Result<Scan, String> {
         problems,
         summary,
     })
+}
+
+/// The first pass: every module that re-exports something, for barrel resolution.
+fn find_barrels(targets: &[crate::walk::Target], rules: &Ruleset) -> BarrelIndex {
+    let patterns = aho_corasick::AhoCorasick::new(EXPORT_PATTERNS).expect("literal patterns");
+    let found: Vec<_> = targets
+        .par_iter()
+        .filter_map(|t| {
+            let lang = crate::lang::Lang::from_path(&t.path)?;
+            let bytes = std::fs::read(&t.path).ok()?;
+            if !patterns.is_match(&bytes) || bytes.len() as u64 > crate::engine::MAX_FILE_BYTES {
+                return None;
+            }
+            let text = std::str::from_utf8(&bytes).ok()?;
+            let tree = lang.parse(text);
+            Some((t.path.clone(), module_exports(tree.root_node(), text)))
+        })
+        .collect();
+    BarrelIndex::new(found, rules)
 }

@@ -52,14 +52,14 @@ pub fn plan(
         .collect();
 
     for decl in &bindings.imports {
-        let dynamic = rules.is_dynamic_module(&decl.module);
         let drop: Vec<bool> = decl
             .named
             .iter()
             .map(|s| {
-                dynamic
-                    && !decl.braces_have_comment
-                    && rules.drop_when_unused.contains(&s.imported)
+                !decl.braces_have_comment
+                    && decl
+                        .origin_of(s, rules)
+                        .is_some_and(|o| rules.drop_when_unused.contains(&o.imported))
                     && before.get(&s.local).copied().unwrap_or(0) > 0
                     && after.get(&s.local).copied().unwrap_or(0) == 0
             })
@@ -123,7 +123,7 @@ pub fn plan(
     let style = bindings
         .imports
         .iter()
-        .find(|d| rules.is_dynamic_module(&d.module))
+        .find(|d| d.is_dynamic(rules))
         .or(bindings.imports.first());
     let quote = style.map(|d| d.quote).unwrap_or('\'');
     let semi = if style.is_none_or(|d| d.semicolon) {

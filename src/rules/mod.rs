@@ -54,7 +54,68 @@ pub fn plan_file(ctx: &FileCtx) -> Plan {
     ts.register(&mut plan);
     report_token_options(ctx, &mut plan);
     report_action_data(ctx, &mut plan);
+    report_legacy_reexports(ctx, &mut plan);
     plan
+}
+
+/// A module of the app that re-exports a legacy name (`export { useMfa } from
+/// '@dynamic-labs/…'`, `export const useMfa = sdkUseMfa`): dead after the
+/// migration. Reported, not rewritten: other code may still import it.
+fn report_legacy_reexports(ctx: &FileCtx, plan: &mut Plan) {
+    let src = ctx.src;
+    let legacy = |name: &str| {
+        ctx.rules.drop_when_unused.iter().any(|n| n == name) || name == "useGetMfaToken"
+    };
+    let mut cursor = ctx.root.walk();
+    for stmt in ctx
+        .root
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() == "export_statement")
+    {
+        let source = stmt
+            .child_by_field_name("source")
+            .and_then(|s| crate::analysis::string_value(s, src));
+        for node in descendants(stmt) {
+            let (name, origin) = match node.kind() {
+                "export_specifier" => {
+                    let Some(n) = node.child_by_field_name("name") else {
+                        continue;
+                    };
+                    let name = text(n, src);
+                    let origin = match source {
+                        Some(m) if ctx.rules.is_dynamic_module(m) => Some(name.to_string()),
+                        Some(_) => None,
+                        None => ctx.bindings.resolve(name, ctx.rules).map(|d| d.imported),
+                    };
+                    (node, origin)
+                }
+                "variable_declarator" => {
+                    let Some(v) = node
+                        .child_by_field_name("value")
+                        .filter(|v| v.kind() == "identifier")
+                    else {
+                        continue;
+                    };
+                    (
+                        node,
+                        ctx.bindings
+                            .resolve(text(v, src), ctx.rules)
+                            .map(|d| d.imported),
+                    )
+                }
+                _ => continue,
+            };
+            if let Some(origin) = origin.filter(|o| legacy(o)) {
+                plan.findings.push(Finding::warning(
+                    name.start_byte(),
+                    "legacy-reexport",
+                    format!(
+                        "this module re-exports the legacy `{origin}`; once its importers are migrated, remove it"
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 /// Any other call into Dynamic code that still asks for a legacy MFA token
