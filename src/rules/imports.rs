@@ -69,7 +69,7 @@ pub fn plan(
             pending
                 .iter()
                 .copied()
-                .filter(|n| n.module == decl.module)
+                .filter(|n| n.module == decl.module || decl.star_modules.contains(&n.module))
                 .collect()
         } else {
             vec![]

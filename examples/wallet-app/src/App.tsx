@@ -8,6 +8,7 @@ import { RefreshWallet } from '@/components/RefreshWallet';
 import { VerifyIdentity } from '@/components/VerifyIdentity';
 import { AdminGate } from '@/components/AdminGate';
 import { ProfileForm } from '@/components/ProfileForm';
+import { SendFunds } from '@/components/SendFunds';
 
 export function App() {
   return (
@@ -22,6 +23,7 @@ export function App() {
       <VerifyIdentity onVerified={() => undefined} />
       <AdminGate code="123456" />
       <ProfileForm save={async () => undefined} />
+      <SendFunds sender={{ sendBalance: async () => '0x1' }} code="123456" />
     </main>
   );
 }
