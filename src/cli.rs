@@ -28,8 +28,21 @@ pub enum Command {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// `path:line:col  severity  rule  message` lines
     Human,
+    /// one JSON document
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other CI dashboards)
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…`), plus a job summary
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Args)]
@@ -53,8 +66,14 @@ pub struct CommonArgs {
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// Print only findings and errors, no summary.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also list what stepup rewrites, not only what needs review.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Colour the human report (auto: only on a terminal, and never with NO_COLOR set).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
 }
 
 #[derive(Debug, Args)]
@@ -70,10 +89,17 @@ pub struct MigrateArgs {
     /// With --write: allow writing outside a git work tree.
     #[arg(long)]
     pub allow_no_vcs: bool,
+    /// Also write a Markdown report for the pull request to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    /// Fail (exit 1) only when there are more than N warnings; errors always
+    /// fail, info never does. As ESLint's --max-warnings.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub max_warnings: usize,
 }

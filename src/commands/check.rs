@@ -3,9 +3,9 @@
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, engine_for, scan};
 use crate::cli::{CheckArgs, Format};
 use crate::finding::Severity;
-use crate::output::{Report, human, json};
+use crate::output::{Report, emit, human, use_color};
 use anyhow::Result;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let mut engine = engine_for(&args.common)?;
@@ -17,15 +17,16 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         }
     };
     let report = Report {
+        results: &scan.results,
         findings: &scan.findings,
         problems: &scan.problems,
         summary: &scan.summary,
     };
     let mut stdout = std::io::stdout().lock();
     match args.common.format {
-        Format::Json => stdout.write_all(json::render(&report).as_bytes())?,
         Format::Human => {
-            stdout.write_all(human::check_report(&report).as_bytes())?;
+            let color = use_color(args.common.color, std::io::stdout().is_terminal());
+            stdout.write_all(human::check_report(&report, color).as_bytes())?;
             for p in &scan.problems {
                 eprintln!("{}: {}", p.path, p.message);
             }
@@ -33,14 +34,25 @@ pub fn run(args: CheckArgs) -> Result<u8> {
                 eprintln!("{}", human::summary_line(&scan.summary, None));
             }
         }
+        format => emit(&report, format, &mut stdout)?,
     }
     stdout.flush()?;
     if scan.problems.iter().any(|p| p.is_error) {
         return Ok(EXIT_ERROR);
     }
-    let failing = scan
+    let errors = scan
         .findings
         .iter()
-        .any(|f| f.severity >= Severity::Warning);
-    Ok(if failing { EXIT_FOUND } else { EXIT_OK })
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = scan
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    Ok(if errors > 0 || warnings > args.max_warnings {
+        EXIT_FOUND
+    } else {
+        EXIT_OK
+    })
 }

@@ -3,11 +3,11 @@
 use super::{EXIT_ERROR, EXIT_OK, engine_for, scan};
 use crate::cli::{Format, MigrateArgs};
 use crate::engine::Problem;
-use crate::output::{Report, diff, human, json};
+use crate::output::{Report, diff, emit, human, markdown, use_color};
 use crate::safety::{Vcs, atomic_write, vcs_status};
 use anyhow::Result;
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 pub fn run(args: MigrateArgs) -> Result<u8> {
@@ -77,14 +77,19 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
         stdout.flush()?;
     }
     let report = Report {
+        results: &scan.results,
         findings: &scan.findings,
         problems: &scan.problems,
         summary: &scan.summary,
     };
+    if let Some(path) = &args.report {
+        std::fs::write(path, markdown::render(&report, true))
+            .map_err(|e| anyhow::anyhow!("cannot write the report {}: {e}", path.display()))?;
+    }
     match args.common.format {
-        Format::Json => eprint!("{}", json::render(&report)),
         Format::Human => {
-            let text = human::migrate_report(&report, args.write);
+            let color = use_color(args.common.color, std::io::stderr().is_terminal());
+            let text = human::migrate_report(&report, args.write, args.common.verbose, color);
             if args.common.quiet {
                 for line in text.lines().filter(|l| !l.starts_with("scanned ")) {
                     eprintln!("{line}");
@@ -93,6 +98,7 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
                 eprint!("{text}");
             }
         }
+        format => emit(&report, format, &mut std::io::stderr().lock())?,
     }
     let read_errors = scan.problems.iter().any(|p| p.is_error);
     Ok(if failed || read_errors {

@@ -1,20 +1,24 @@
 //! The default, human-readable report.
 
 use super::{Report, Summary};
-use crate::finding::Located;
+use crate::finding::{Located, Severity};
 
 /// One line per finding: `path:line:col  severity  rule  message`.
-pub fn finding_line(f: &Located) -> String {
+pub fn finding_line(f: &Located, color: bool) -> String {
     let tag = if f.fixable { " (fixable)" } else { "" };
+    let severity = if color {
+        let code = match f.severity {
+            Severity::Error => "31",
+            Severity::Warning => "33",
+            Severity::Info => "36",
+        };
+        format!("\x1b[{code}m{}\x1b[0m", f.severity.as_str())
+    } else {
+        f.severity.as_str().to_string()
+    };
     format!(
-        "{}:{}:{}  {}  {}{}  {}",
-        f.path,
-        f.line,
-        f.column,
-        f.severity.as_str(),
-        f.rule,
-        tag,
-        f.message
+        "{}:{}:{}  {severity}  {}{}  {}",
+        f.path, f.line, f.column, f.rule, tag, f.message
     )
 }
 
@@ -32,14 +36,29 @@ pub fn summary_line(s: &Summary, mode_write: Option<bool>) -> String {
 }
 
 /// The report `migrate` prints on stderr: what needs a human, problems, summary.
-pub fn migrate_report(report: &Report, write: bool) -> String {
+pub fn migrate_report(report: &Report, write: bool, verbose: bool, color: bool) -> String {
     let mut out = String::new();
+    if verbose {
+        let fixed: Vec<&Located> = report.findings.iter().filter(|f| f.fixable).collect();
+        if !fixed.is_empty() {
+            out.push_str(if write {
+                "Rewritten:\n"
+            } else {
+                "To rewrite:\n"
+            });
+            for f in fixed {
+                out.push_str("  ");
+                out.push_str(&finding_line(f, color));
+                out.push('\n');
+            }
+        }
+    }
     let review: Vec<&Located> = report.findings.iter().filter(|f| !f.fixable).collect();
     if !review.is_empty() {
         out.push_str("Needs manual review:\n");
         for f in review {
             out.push_str("  ");
-            out.push_str(&finding_line(f));
+            out.push_str(&finding_line(f, color));
             out.push('\n');
         }
     }
@@ -52,10 +71,10 @@ pub fn migrate_report(report: &Report, write: bool) -> String {
 }
 
 /// The report `check` prints: every finding on stdout.
-pub fn check_report(report: &Report) -> String {
+pub fn check_report(report: &Report, color: bool) -> String {
     let mut out = String::new();
     for f in report.findings {
-        out.push_str(&finding_line(f));
+        out.push_str(&finding_line(f, color));
         out.push('\n');
     }
     out

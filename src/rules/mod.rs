@@ -1,5 +1,6 @@
 //! Rules turn facts about a file into edits and findings.
 
+pub mod catalog;
 pub mod client_object;
 pub mod common;
 pub mod imports;

@@ -1,0 +1,61 @@
+//! `--format github`: GitHub Actions workflow commands, one annotation per
+//! finding, and a Markdown job summary when `GITHUB_STEP_SUMMARY` is set.
+
+use super::Report;
+use crate::finding::Severity;
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in report.findings {
+        let command = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let title = if f.fixable {
+            format!("{} (fixable with stepup migrate)", f.rule)
+        } else {
+            f.rule.to_string()
+        };
+        out.push_str(&format!(
+            "::{command} file={},line={},col={},title={}::{}\n",
+            escape_property(&f.path),
+            f.line,
+            f.column,
+            escape_property(&title),
+            escape_data(&f.message)
+        ));
+    }
+    for p in report.problems {
+        out.push_str(&format!(
+            "::{} file={}::{}\n",
+            if p.is_error { "error" } else { "warning" },
+            escape_property(&p.path),
+            escape_data(&p.message)
+        ));
+    }
+    out
+}
+
+/// Append the Markdown summary to the file GitHub names, if it does.
+pub fn write_step_summary(report: &Report) -> std::io::Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
+        return Ok(());
+    };
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(super::markdown::render(report, false).as_bytes())
+}

@@ -1,0 +1,129 @@
+//! `--format sarif`: SARIF 2.1.0, as GitHub code scanning reads it.
+
+use super::Report;
+use crate::finding::{Located, Severity};
+use crate::rules::catalog::RULES;
+use serde_json::{Value, json};
+use similar::TextDiff;
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": format!("{}. {}", r.summary, r.help) },
+                "help": { "text": r.help, "markdown": r.help },
+                "defaultConfiguration": { "level": level(r.severity) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut result = json!({
+                "ruleId": f.rule,
+                "level": level(f.severity),
+                "message": { "text": f.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "SRCROOT" },
+                        "region": { "startLine": f.line, "startColumn": f.column },
+                    }
+                }],
+            });
+            if let Some(index) = RULES.iter().position(|r| r.id == f.rule) {
+                result["ruleIndex"] = json!(index);
+            }
+            if f.fixable
+                && let Some(fix) = fix_for(report, f)
+            {
+                result["fixes"] = json!([fix]);
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "stepup",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "originalUriBaseIds": { "SRCROOT": { "description": { "text": "The directory stepup was given." } } },
+            "results": results,
+        }]
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("JSON of plain data");
+    s.push('\n');
+    s
+}
+
+/// Percent-encode what a URI reference cannot hold as is.
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'~'
+            | b'/'
+            | b'@'
+            | b'+' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The rewrite of the lines around a fixable finding, as a SARIF fix.
+fn fix_for(report: &Report, f: &Located) -> Option<Value> {
+    let result = report.results.iter().find(|r| r.display == f.path)?;
+    let change = result.change.as_ref()?;
+    let original = String::from_utf8_lossy(&change.original);
+    let diff = TextDiff::from_lines(original.as_ref(), change.rewritten.as_str());
+    let line0 = f.line - 1;
+    for group in diff.grouped_ops(0) {
+        let old_start = group.first()?.old_range().start;
+        let old_end = group.last()?.old_range().end;
+        if !(old_start <= line0 && line0 < old_end.max(old_start + 1)) {
+            continue;
+        }
+        let new_start = group.first()?.new_range().start;
+        let new_end = group.last()?.new_range().end;
+        let inserted: String = (new_start..new_end)
+            .filter_map(|i| diff.new_slice(i))
+            .collect();
+        return Some(json!({
+            "description": { "text": f.message },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "SRCROOT" },
+                "replacements": [{
+                    "deletedRegion": {
+                        "startLine": old_start + 1, "startColumn": 1,
+                        "endLine": old_end + 1, "endColumn": 1,
+                    },
+                    "insertedContent": { "text": inserted },
+                }],
+            }],
+        }));
+    }
+    None
+}
