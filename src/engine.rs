@@ -54,6 +54,8 @@ pub struct FileResult {
     pub change: Option<Change>,
     pub problem: Option<Problem>,
     pub has_dynamic_import: bool,
+    /// The file (as rewritten) imports TokenScope from sdk-api-core.
+    pub needs_api_core: bool,
 }
 
 pub struct Engine {
@@ -96,6 +98,7 @@ impl Engine {
             change: None,
             problem: None,
             has_dynamic_import: false,
+            needs_api_core: false,
         };
         let problem = |message: String, is_error: bool| Problem {
             path: display.to_string(),
@@ -160,6 +163,9 @@ impl Engine {
                 }
             })
             .collect();
+        let final_text = outcome.rewritten.as_deref().unwrap_or(text);
+        result.needs_api_core = final_text.contains("TokenScope")
+            && final_text.contains(self.rules.api_core_module.as_str());
         if let Some(rewritten) = outcome.rewritten {
             result.change = Some(Change {
                 original: bytes,

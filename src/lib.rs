@@ -9,6 +9,7 @@ pub mod engine;
 pub mod finding;
 pub mod lang;
 pub mod output;
+pub mod project;
 pub mod rules;
 pub mod ruleset;
 pub mod safety;

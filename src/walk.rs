@@ -26,6 +26,8 @@ pub struct Target {
 #[derive(Debug)]
 pub struct Discovery {
     pub targets: Vec<Target>,
+    /// package.json files outside node_modules, for the project checks.
+    pub manifests: Vec<Target>,
     /// Unreadable directories, symlink loops…: reported, the walk goes on.
     pub errors: Vec<String>,
 }
@@ -40,6 +42,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> Result<Discovery, String> {
                 path: root.to_path_buf(),
                 display,
             }],
+            manifests: vec![],
             errors: vec![],
         });
     }
@@ -69,6 +72,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> Result<Discovery, String> {
         });
     }
     let mut targets = Vec::new();
+    let mut manifests = Vec::new();
     let mut errors = Vec::new();
     for entry in builder.build() {
         match entry {
@@ -78,6 +82,13 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> Result<Discovery, String> {
                     continue;
                 }
                 let path = e.into_path();
+                if path.file_name().is_some_and(|n| n == "package.json")
+                    && !path.components().any(|c| c.as_os_str() == "node_modules")
+                {
+                    let display = relative_display(&path, root);
+                    manifests.push(Target { path, display });
+                    continue;
+                }
                 if Lang::from_path(&path).is_none() || is_minified_name(&path) {
                     continue;
                 }
@@ -88,7 +99,12 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> Result<Discovery, String> {
         }
     }
     targets.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(Discovery { targets, errors })
+    manifests.sort_by(|a, b| a.display.cmp(&b.display));
+    Ok(Discovery {
+        targets,
+        manifests,
+        errors,
+    })
 }
 
 fn is_minified_name(path: &Path) -> bool {

@@ -8,6 +8,7 @@ use crate::cli::CommonArgs;
 use crate::engine::{Engine, FileResult, Problem};
 use crate::finding::{Located, Severity};
 use crate::output::Summary;
+use crate::project::{self, Manifest};
 use crate::ruleset::Ruleset;
 use crate::walk::{WalkOptions, discover};
 use anyhow::Result;
@@ -52,10 +53,15 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
         exclude: common.exclude.clone(),
     };
     let mut targets = Vec::new();
+    let mut manifests = Vec::new();
     let mut problems = Vec::new();
     for root in &roots {
         let d = discover(root, &opts).map_err(|e| format!("cannot scan {e}"))?;
         targets.extend(d.targets);
+        manifests.extend(d.manifests.into_iter().map(|t| Manifest {
+            path: t.path,
+            display: t.display,
+        }));
         problems.extend(d.errors.into_iter().map(|message| Problem {
             path: root.display().to_string(),
             message,
@@ -81,6 +87,21 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
         findings.extend(r.findings.iter().cloned());
         problems.extend(r.problem.clone());
     }
+    let needs_api_core = |dir: &std::path::Path| {
+        let dir = crate::barrels::normalize(dir);
+        results
+            .iter()
+            .any(|r| r.needs_api_core && crate::barrels::normalize(&r.path).starts_with(&dir))
+    };
+    let (project_findings, project_problems) =
+        project::check(&manifests, &engine.rules, &needs_api_core);
+    findings.extend(project_findings);
+    findings.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    problems.extend(project_problems.into_iter().map(|(path, message)| Problem {
+        path,
+        message,
+        is_error: false,
+    }));
     for f in &findings {
         match f.severity {
             Severity::Error => summary.errors += 1,

@@ -56,7 +56,125 @@ pub fn plan_file(ctx: &FileCtx) -> Plan {
     report_token_options(ctx, &mut plan);
     report_action_data(ctx, &mut plan);
     report_legacy_reexports(ctx, &mut plan);
+    report_test_mocks(ctx, &mut plan);
     plan
+}
+
+/// Test doubles of the legacy API: `jest.mock`/`vi.mock` factories for a
+/// Dynamic module that stub legacy hooks, `vi.mocked(useMfa)`, and stub
+/// objects such as `{ authenticateDevice: vi.fn() }`. The tests break after
+/// the rewrite unless they are updated too.
+fn report_test_mocks(ctx: &FileCtx, plan: &mut Plan) {
+    const LEGACY_MEMBERS: &[&str] = &[
+        "authenticateDevice",
+        "authenticateRecoveryCode",
+        "authDevice",
+        "authRecoveryCode",
+        "isRequiredForAction",
+    ];
+    let src = ctx.src;
+    let legacy_hook = |name: &str| {
+        name.starts_with("use")
+            && (ctx.rules.drop_when_unused.iter().any(|n| n == name) || name == "useGetMfaToken")
+    };
+    let mut factories: Vec<(usize, usize)> = Vec::new();
+    for node in descendants(ctx.root) {
+        match node.kind() {
+            "call_expression" => {
+                let Some(callee) = node.child_by_field_name("function") else {
+                    continue;
+                };
+                let callee_text = text(callee, src);
+                let args = crate::analysis::call_args(node);
+                match callee_text {
+                    "jest.mock" | "vi.mock" | "jest.doMock" | "vi.doMock" => {
+                        let module = args
+                            .first()
+                            .and_then(|a| crate::analysis::string_value(*a, src));
+                        let Some(factory) = args.get(1) else { continue };
+                        let stubs: Vec<&str> = ctx
+                            .rules
+                            .drop_when_unused
+                            .iter()
+                            .map(String::as_str)
+                            .chain(LEGACY_MEMBERS.iter().copied())
+                            .filter(|n| *n != "MFAAction" && text(*factory, src).contains(n))
+                            .collect();
+                        if module.is_some_and(|m| ctx.rules.is_dynamic_module(m))
+                            && !stubs.is_empty()
+                        {
+                            factories.push((node.start_byte(), node.end_byte()));
+                            plan.findings.push(Finding::warning(
+                                node.start_byte(),
+                                "test-mock",
+                                format!(
+                                    "{callee_text}('{}') stubs {}: update the mock for useStepUpAuthentication",
+                                    module.unwrap_or_default(),
+                                    stubs.join(", ")
+                                ),
+                            ));
+                        }
+                    }
+                    "vi.mocked" | "jest.mocked" => {
+                        if let Some(arg) = args.first()
+                            && let Some(d) = ctx.bindings.dynamic_name(*arg, src, ctx.rules)
+                            && legacy_hook(&d.imported)
+                        {
+                            plan.findings.push(Finding::warning(
+                                node.start_byte(),
+                                "test-mock",
+                                format!("{callee_text}({}) mocks a legacy hook: mock useStepUpAuthentication instead", text(*arg, src)),
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            "as_expression" => {
+                if let Some(inner) = node.named_child(0)
+                    && let Some(d) = ctx.bindings.dynamic_name(inner, src, ctx.rules)
+                    && legacy_hook(&d.imported)
+                    && text(node, src).contains("Mock")
+                {
+                    plan.findings.push(Finding::warning(
+                        node.start_byte(),
+                        "test-mock",
+                        format!(
+                            "`{}` mocks a legacy hook: mock useStepUpAuthentication instead",
+                            text(node, src)
+                        ),
+                    ));
+                }
+            }
+            "pair" => {
+                let at = node.start_byte();
+                if factories.iter().any(|(s, e)| at >= *s && at < *e) {
+                    continue;
+                }
+                let (Some(key), Some(value)) = (
+                    node.child_by_field_name("key"),
+                    node.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let is_stub = value.kind() == "call_expression"
+                    && value
+                        .child_by_field_name("function")
+                        .is_some_and(|f| matches!(text(f, src), "vi.fn" | "jest.fn"));
+                if is_stub && LEGACY_MEMBERS.contains(&text(key, src)) {
+                    plan.findings.push(Finding::warning(
+                        at,
+                        "test-mock",
+                        format!(
+                            "stub `{}` of the legacy MFA API: stub the step-up member (verifyTotpMfa, verifyRecoveryCode …) instead",
+                            text(key, src)
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A module of the app that re-exports a legacy name (`export { useMfa } from
