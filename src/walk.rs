@@ -36,13 +36,18 @@ pub struct Discovery {
 pub fn discover(root: &Path, opts: &WalkOptions) -> Result<Discovery, String> {
     let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
     if meta.is_file() {
-        let display = display_for_file(root);
+        let target = Target {
+            path: root.to_path_buf(),
+            display: display_for_file(root),
+        };
+        let manifest = root.file_name().is_some_and(|n| n == "package.json");
         return Ok(Discovery {
-            targets: vec![Target {
-                path: root.to_path_buf(),
-                display,
-            }],
-            manifests: vec![],
+            targets: if manifest {
+                vec![]
+            } else {
+                vec![target.clone()]
+            },
+            manifests: if manifest { vec![target] } else { vec![] },
             errors: vec![],
         });
     }

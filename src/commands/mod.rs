@@ -56,7 +56,21 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
     let mut manifests = Vec::new();
     let mut problems = Vec::new();
     for root in &roots {
-        let d = discover(root, &opts).map_err(|e| format!("cannot scan {e}"))?;
+        let mut d = discover(root, &opts).map_err(|e| format!("cannot scan {e}"))?;
+        // CI annotations and SARIF locate files from the working directory.
+        if matches!(
+            common.format,
+            crate::cli::Format::Github | crate::cli::Format::Sarif
+        ) && root.is_dir()
+        {
+            let prefix = crate::walk::relative_display(root, std::path::Path::new(""));
+            let prefix = prefix.trim_start_matches("./").trim_end_matches('/');
+            if !prefix.is_empty() && prefix != "." {
+                for t in d.targets.iter_mut().chain(d.manifests.iter_mut()) {
+                    t.display = format!("{prefix}/{}", t.display);
+                }
+            }
+        }
         targets.extend(d.targets);
         manifests.extend(d.manifests.into_iter().map(|t| Manifest {
             path: t.path,

@@ -63,7 +63,7 @@ pub fn render(report: &Report) -> String {
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
-            "originalUriBaseIds": { "SRCROOT": { "description": { "text": "The directory stepup was given." } } },
+            "originalUriBaseIds": { "SRCROOT": { "description": { "text": "The directory stepup ran in." } } },
             "results": results,
         }]
     });

@@ -1,0 +1,3 @@
+import { MFAAction } from '@dynamic-labs/sdk-api-core';
+
+export const protectedActions = [MFAAction.WalletWaasSign];
