@@ -13,7 +13,10 @@ use crate::ruleset::Ruleset;
 use crate::walk::{WalkOptions, discover};
 use anyhow::Result;
 use rayon::prelude::*;
+use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Exit codes, as ripgrep and ESLint use them.
@@ -83,10 +86,17 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
         }));
     }
     engine.set_barrels(find_barrels(&targets, &engine.rules));
+    let show_progress = !common.quiet && std::io::stderr().is_terminal();
+    let progress = Progress::start(targets.len(), show_progress);
     let results: Vec<FileResult> = targets
         .par_iter()
-        .map(|t| engine.process_file(&t.path, &t.display))
+        .map(|t| {
+            let r = engine.process_file(&t.path, &t.display);
+            progress.tick();
+            r
+        })
         .collect();
+    progress.finish();
     let mut summary = Summary {
         files_scanned: results.len(),
         ..Default::default()
@@ -156,4 +166,48 @@ fn find_barrels(targets: &[crate::walk::Target], rules: &Ruleset) -> BarrelIndex
         })
         .collect();
     BarrelIndex::new(found, rules)
+}
+
+/// A `files done/total` line on stderr, redrawn from a thread of its own,
+/// shown only on a terminal and only once a run has taken a second.
+struct Progress {
+    done: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(total: usize, enabled: bool) -> Progress {
+        let done = Arc::new(AtomicUsize::new(0));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = enabled.then(|| {
+            let (done, stop) = (done.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let mut shown = false;
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    if started.elapsed().as_secs() >= 1 {
+                        eprint!("\rstepup: {}/{total} files", done.load(Ordering::Relaxed));
+                        shown = true;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[K");
+                }
+            })
+        });
+        Progress { done, stop, thread }
+    }
+
+    fn tick(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn finish(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
