@@ -27,6 +27,9 @@ pub struct SourceOutcome {
     pub rewritten: Option<String>,
     pub edit_count: usize,
     pub has_dynamic_import: bool,
+    /// Byte ranges of the input the rewrite may touch: the call-site edits and
+    /// the import statements (for tests that check every other byte is kept).
+    pub touched: Vec<(usize, usize)>,
 }
 
 /// A planned change to one file.
@@ -212,6 +215,18 @@ impl Engine {
         match self.apply_plan(src, lang, dir, &tree, &bindings, &plan) {
             Ok(rewritten) => {
                 out.edit_count = plan.edits.len();
+                let offset = bom.len();
+                out.touched = plan
+                    .edits
+                    .iter()
+                    .map(|e| (e.start + offset, e.end + offset))
+                    .chain(
+                        bindings
+                            .imports
+                            .iter()
+                            .map(|d| (d.start + offset, d.end + offset)),
+                    )
+                    .collect();
                 if rewritten != src {
                     out.rewritten = Some(format!("{bom}{rewritten}"));
                 }

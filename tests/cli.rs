@@ -122,6 +122,8 @@ fn git_apply_of_the_dry_run_equals_write_and_a_second_run_changes_nothing() {
     let files = [
         ("src/Export.tsx", LEGACY),
         ("src/with space/Crlf Export.tsx", crlf.as_str()),
+        ("src/café/Éxport.tsx", LEGACY),
+        ("src/empty.tsx", ""),
         ("src/Guard.tsx", MANUAL_ONLY),
     ];
     let a = repo(&files);

@@ -13,6 +13,8 @@ use tree_sitter::Node;
 pub enum CheckedAction {
     /// `MFAAction.X` bound to Dynamic's enum.
     Known(String),
+    /// A step-up check of `TokenScope.X`: code already migrated counts too.
+    Scope(String),
     /// A variable, parameter or other expression: not knowable here.
     Opaque(String),
 }
@@ -113,11 +115,18 @@ fn decide_from_checks(
     rules: &Ruleset,
     scope_available: &dyn Fn(&str) -> bool,
 ) -> ScopeDecision {
-    let mut known: BTreeSet<&str> = BTreeSet::new();
+    // What each check protects, as "the scope" or "an action without scope".
+    let mut targets: BTreeSet<(Option<String>, String)> = BTreeSet::new();
     for c in checks {
         match &c.action {
             CheckedAction::Known(a) => {
-                known.insert(a);
+                targets.insert((
+                    scope_for_action(a, rules, scope_available),
+                    format!("MFAAction.{a}"),
+                ));
+            }
+            CheckedAction::Scope(s) => {
+                targets.insert((Some(s.clone()), format!("TokenScope.{s}")));
             }
             CheckedAction::Opaque(expr) => {
                 return ScopeDecision::Uncertain {
@@ -129,29 +138,31 @@ fn decide_from_checks(
             }
         }
     }
-    if known.len() > 1 {
-        let candidates = known
-            .iter()
-            .filter_map(|a| rules.action(a).and_then(|x| x.token_scope.clone()))
-            .collect();
+    let distinct: BTreeSet<&Option<String>> = targets.iter().map(|(s, _)| s).collect();
+    if distinct.len() > 1 || targets.iter().filter(|(s, _)| s.is_none()).count() > 1 {
         return ScopeDecision::Uncertain {
             reason: format!(
                 "the function checks several actions ({})",
-                known
+                targets
                     .iter()
-                    .map(|a| format!("MFAAction.{a}"))
+                    .map(|(_, label)| label.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            candidates,
+            candidates: targets
+                .iter()
+                .filter_map(|(s, _)| s.clone())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
         };
     }
-    let action = known
-        .into_iter()
-        .next()
-        .expect("at least one check")
+    let (scope, label) = targets.into_iter().next().expect("at least one check");
+    let action = label
+        .trim_start_matches("MFAAction.")
+        .trim_start_matches("TokenScope.")
         .to_string();
-    match scope_for_action(&action, rules, scope_available) {
+    match scope {
         Some(scope) => ScopeDecision::Certain { scope, action },
         None => ScopeDecision::NoScope { action },
     }

@@ -60,6 +60,39 @@ pub fn client_chain(callee: Node, src: &str) -> Option<String> {
     Some(format!("{}.{}", text(inner, src), text(prop, src)))
 }
 
+/// `isStepUpRequired({ scope: TokenScope.X })` of any family (the hook's
+/// member, `client.stepUpAuth.isStepUpRequired`, the JS SDK's
+/// `checkStepUpAuth`): the TokenScope member it checks.
+fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<String> {
+    let callee = call.child_by_field_name("function")?;
+    let is_check = match ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules) {
+        Some(d) => d.imported == "checkStepUpAuth",
+        None => match callee.kind() {
+            "identifier" => hook_members.iter().any(|m| m == text(callee, ctx.src)),
+            "member_expression" => {
+                client_chain(callee, ctx.src).as_deref() == Some("stepUpAuth.isStepUpRequired")
+            }
+            _ => false,
+        },
+    };
+    if !is_check {
+        return None;
+    }
+    let value = call_args(call)
+        .first()
+        .and_then(|a| ObjectArg::from_node(*a, ctx.src))?
+        .value("scope")?;
+    let value = unwrap_parens(value);
+    let (obj, prop) = (
+        value.child_by_field_name("object")?,
+        value.child_by_field_name("property")?,
+    );
+    ctx.bindings
+        .dynamic_name(obj, ctx.src, ctx.rules)
+        .filter(|d| d.imported == "TokenScope")
+        .map(|_| text(prop, ctx.src).to_string())
+}
+
 /// Every action check in the file, for scope inference.
 pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
     // Names bound to `useIsMfaRequiredForAction()` results anywhere in the file.
@@ -76,6 +109,47 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
                 .then(|| text(name, ctx.src).to_string())
         })
         .collect();
+    // Locals bound to `isStepUpRequired` of a `useStepUpAuthentication()` destructuring.
+    let step_up_members: Vec<String> = nodes
+        .iter()
+        .filter(|n| {
+            n.kind() == "pair_pattern" || n.kind() == "shorthand_property_identifier_pattern"
+        })
+        .filter_map(|p| {
+            let declarator = p
+                .parent()?
+                .parent()
+                .filter(|d| d.kind() == "variable_declarator")?;
+            let callee = declarator
+                .child_by_field_name("value")?
+                .child_by_field_name("function")?;
+            let hook = ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules)?;
+            if hook.imported != ctx.rules.step_up_hook {
+                return None;
+            }
+            match p.kind() {
+                "pair_pattern" => {
+                    let key = p.child_by_field_name("key")?;
+                    let value = p.child_by_field_name("value")?;
+                    (text(key, ctx.src) == "isStepUpRequired")
+                        .then(|| text(value, ctx.src).to_string())
+                }
+                _ => {
+                    (text(*p, ctx.src) == "isStepUpRequired").then(|| text(*p, ctx.src).to_string())
+                }
+            }
+        })
+        .collect();
+    let step_up = nodes
+        .iter()
+        .filter(|n| n.kind() == "call_expression")
+        .filter_map(|call| {
+            step_up_check(*call, ctx, &step_up_members).map(|scope| ActionCheck {
+                start: call.start_byte(),
+                function: function_range(*call),
+                action: CheckedAction::Scope(scope),
+            })
+        });
     nodes
         .iter()
         .filter(|n| n.kind() == "call_expression" && is_action_check(**n, ctx, &hook_results))
@@ -90,6 +164,7 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
                 action: classify_action(value, ctx),
             })
         })
+        .chain(step_up)
         .collect()
 }
 
@@ -150,7 +225,7 @@ pub fn action_check_rewrite(
                 None => Err(manual(no_scope_message(&action))),
             }
         }
-        CheckedAction::Opaque(expr) => Err(manual(format!(
+        CheckedAction::Opaque(expr) | CheckedAction::Scope(expr) => Err(manual(format!(
             "the action is held in `{expr}`, not a literal MFAAction: choose the TokenScope by hand"
         ))),
     }
