@@ -92,6 +92,19 @@ pub struct MigrateArgs {
     /// Also write a Markdown report for the pull request to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// With --write: run the project's TypeScript compiler before and after,
+    /// and roll back every file the rewrite gave new type errors.
+    #[arg(long, requires = "write")]
+    pub typecheck: bool,
+    /// With --typecheck: keep files with new type errors (and list the errors).
+    #[arg(long, requires = "typecheck")]
+    pub keep_broken: bool,
+    /// With --typecheck: the compiler command (default: node_modules/.bin/tsc).
+    #[arg(long, value_name = "COMMAND", requires = "typecheck")]
+    pub tsc: Option<String>,
+    /// With --typecheck: the tsconfig to check (default: the nearest tsconfig.json).
+    #[arg(long, value_name = "FILE", requires = "typecheck")]
+    pub tsconfig: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -13,4 +13,5 @@ pub mod project;
 pub mod rules;
 pub mod ruleset;
 pub mod safety;
+pub mod typecheck;
 pub mod walk;

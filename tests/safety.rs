@@ -15,7 +15,10 @@ fn a_file_changed_on_disk_since_it_was_read_is_not_overwritten() {
     std::fs::write(&path, "what the user saved").unwrap();
     let err = atomic_write(&path, b"what stepup read", b"stepup's rewrite").unwrap_err();
     assert!(err.contains("changed on disk"), "{err}");
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "what the user saved");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "what the user saved"
+    );
     // With matching content the write goes through, and no temp file is left.
     atomic_write(&path, b"what the user saved", b"rewritten").unwrap();
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "rewritten");
@@ -39,9 +42,19 @@ fn very_large_files_are_skipped_with_a_message() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("bundle.js: skipped:") && stderr.contains("1048576 byte limit"), "{stderr}");
-    assert_eq!(std::fs::read_to_string(dir.path().join("bundle.js")).unwrap(), big);
-    assert!(std::fs::read_to_string(dir.path().join("small.tsx")).unwrap().contains("promptMfa()"));
+    assert!(
+        stderr.contains("bundle.js: skipped:") && stderr.contains("1048576 byte limit"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("bundle.js")).unwrap(),
+        big
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("small.tsx"))
+            .unwrap()
+            .contains("promptMfa()")
+    );
 }
 
 #[cfg(unix)]
@@ -52,16 +65,40 @@ fn an_unreadable_directory_is_reported_and_the_run_goes_on() {
     std::fs::create_dir(dir.path().join("locked")).unwrap();
     std::fs::write(dir.path().join("locked/a.tsx"), LEGACY).unwrap();
     std::fs::write(dir.path().join("b.tsx"), LEGACY).unwrap();
-    std::fs::set_permissions(dir.path().join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("locked"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
     if std::fs::read_dir(dir.path().join("locked")).is_ok() {
         // Root reads any directory: the hazard cannot be created here.
-        std::fs::set_permissions(dir.path().join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(
+            dir.path().join("locked"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
         eprintln!("SKIPPED: running as root, a directory cannot be made unreadable");
         return;
     }
-    let out = Command::cargo_bin("stepup").unwrap().arg("check").current_dir(dir.path()).output().unwrap();
-    std::fs::set_permissions(dir.path().join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
-    assert_eq!(out.status.code(), Some(2), "an unreadable directory is an error");
+    let out = Command::cargo_bin("stepup")
+        .unwrap()
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    std::fs::set_permissions(
+        dir.path().join("locked"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unreadable directory is an error"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("locked"));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("b.tsx"), "the other files are still checked");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("b.tsx"),
+        "the other files are still checked"
+    );
 }

@@ -305,3 +305,139 @@ fn example_app_type_checks_before_and_after_migration() {
         }
     }
 }
+
+const EXPORT_TSX: &str = r#"import { usePromptMfaAuth, useIsMfaRequiredForAction, MFAAction } from '@dynamic-labs/sdk-react-core';
+
+export function Export() {
+  const isMfaRequiredForAction = useIsMfaRequiredForAction();
+  const promptMfaAuth = usePromptMfaAuth();
+  const onClick = async () => {
+    if (await isMfaRequiredForAction({ mfaAction: MFAAction.WalletWaasExport })) {
+      await promptMfaAuth({ createMfaToken: true });
+    }
+  };
+  return <button onClick={onClick}>Export</button>;
+}
+"#;
+
+/// A project in the harness env whose `src/admin/` has a stale nested copy of
+/// sdk-api-core declaring `TokenScope.Walletrefresh`: stepup sees the scope
+/// and rewrites, and the SDK rejects that copy's TokenScope (TS2322).
+fn project_with_a_stale_api_core(env: &Path) -> tempfile::TempDir {
+    let work = work_dir(env);
+    let p = work.path();
+    write_tsconfig(p, &["src"], "");
+    let write = |rel: &str, text: &str| {
+        let f = p.join(rel);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, text).unwrap();
+    };
+    write("src/Export.tsx", EXPORT_TSX);
+    write(
+        "src/admin/Refresh.tsx",
+        &EXPORT_TSX
+            .replace("WalletWaasExport", "WalletWaasRefresh")
+            .replace("Export", "Refresh"),
+    );
+    let pkg = "src/admin/node_modules/@dynamic-labs/sdk-api-core";
+    write(
+        &format!("{pkg}/package.json"),
+        r#"{ "name": "@dynamic-labs/sdk-api-core", "version": "0.40.0", "types": "index.d.ts" }"#,
+    );
+    write(
+        &format!("{pkg}/index.d.ts"),
+        "export * from './src/models/TokenScope';\n",
+    );
+    write(
+        &format!("{pkg}/src/models/TokenScope.d.ts"),
+        "export declare enum TokenScope {\n    Walletexport = \"wallet:export\",\n    Walletrefresh = \"wallet:refresh\"\n}\n",
+    );
+    work
+}
+
+#[test]
+fn typecheck_flag_rolls_back_files_the_rewrite_broke() {
+    let Some(env) = env_dir() else { return };
+    let work = project_with_a_stale_api_core(env);
+    let p = work.path();
+    let refresh_before = std::fs::read_to_string(p.join("src/admin/Refresh.tsx")).unwrap();
+    tsc(env, p).expect("the legacy project compiles before the migration");
+    let out = assert_cmd::Command::cargo_bin("stepup")
+        .unwrap()
+        .args(["migrate", "--write", "--allow-no-vcs", "--typecheck", "."])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("src/admin/Refresh.tsx: rolled back: the rewrite added type errors: line")
+            && stderr.contains("TS2322"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("src/admin/Refresh.tsx")).unwrap(),
+        refresh_before
+    );
+    assert!(
+        std::fs::read_to_string(p.join("src/Export.tsx"))
+            .unwrap()
+            .contains("promptStepUpAuth")
+    );
+    tsc(env, p).expect("after the rollback the project compiles");
+}
+
+#[test]
+fn typecheck_flag_keep_broken_keeps_and_lists_the_errors() {
+    let Some(env) = env_dir() else { return };
+    let work = project_with_a_stale_api_core(env);
+    let p = work.path();
+    let out = assert_cmd::Command::cargo_bin("stepup")
+        .unwrap()
+        .args([
+            "migrate",
+            "--write",
+            "--allow-no-vcs",
+            "--typecheck",
+            "--keep-broken",
+            ".",
+        ])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("src/admin/Refresh.tsx: kept despite new type errors (--keep-broken)"),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::read_to_string(p.join("src/admin/Refresh.tsx"))
+            .unwrap()
+            .contains("TokenScope.Walletrefresh")
+    );
+}
+
+#[test]
+fn typecheck_flag_without_a_compiler_explains_and_writes_nothing() {
+    // Outside the harness env there is no node_modules/.bin/tsc.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tsconfig.json"), "{}").unwrap();
+    std::fs::write(dir.path().join("Export.tsx"), EXPORT_TSX).unwrap();
+    let out = assert_cmd::Command::cargo_bin("stepup")
+        .unwrap()
+        .args(["migrate", "--write", "--allow-no-vcs", "--typecheck", "."])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("found no TypeScript compiler") && stderr.contains("Nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Export.tsx")).unwrap(),
+        EXPORT_TSX
+    );
+}

@@ -2,9 +2,11 @@
 
 use super::{EXIT_ERROR, EXIT_OK, engine_for, scan};
 use crate::cli::{Format, MigrateArgs};
+use crate::engine::FileResult;
 use crate::engine::Problem;
 use crate::output::{Report, diff, emit, human, markdown, use_color};
 use crate::safety::{Vcs, atomic_write, vcs_status};
+use crate::typecheck::{Compiler, new_in};
 use anyhow::Result;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
@@ -20,11 +22,37 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
         }
     };
     let mut failed = false;
+    // With --typecheck: the project's compiler and its diagnostics before the write.
+    let typecheck = if args.write && args.typecheck {
+        let root = args
+            .common
+            .paths
+            .first()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        let compiler = match Compiler::find(&root, args.tsc.as_deref(), args.tsconfig.as_deref()) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("stepup: {e}");
+                return Ok(EXIT_ERROR);
+            }
+        };
+        match compiler.run() {
+            Ok(before) => Some((compiler, before)),
+            Err(e) => {
+                eprintln!("stepup: {e}; nothing was written");
+                return Ok(EXIT_ERROR);
+            }
+        }
+    } else {
+        None
+    };
+    let mut written_files: Vec<usize> = Vec::new();
     if args.write {
         let mut vcs_cache: HashMap<PathBuf, Vcs> = HashMap::new();
         let mut written = 0;
         let mut refused_dirty = Vec::new();
-        for r in &scan.results {
+        for (index, r) in scan.results.iter().enumerate() {
             let Some(change) = &r.change else { continue };
             let dir = r
                 .path
@@ -54,7 +82,10 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
                 None => atomic_write(&r.path, &change.original, change.rewritten.as_bytes()),
             };
             match outcome {
-                Ok(()) => written += 1,
+                Ok(()) => {
+                    written += 1;
+                    written_files.push(index);
+                }
                 Err(message) => {
                     failed = true;
                     scan.problems.push(Problem {
@@ -64,6 +95,17 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
                     });
                 }
             }
+        }
+        if let Some((compiler, before)) = &typecheck {
+            written -= verify_types(
+                compiler,
+                before,
+                &scan.results,
+                &written_files,
+                args.keep_broken,
+                &mut scan.problems,
+            )?;
+            failed |= scan.problems.iter().any(|p| p.is_error);
         }
         scan.summary.files_changed = written;
         scan.summary.problems = scan.problems.len();
@@ -106,4 +148,59 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// Run the compiler again; roll back every written file with diagnostics the
+/// rewrite added (or, with `keep_broken`, keep it and list them). Returns how
+/// many files were rolled back.
+fn verify_types(
+    compiler: &Compiler,
+    before: &[crate::typecheck::Diagnostic],
+    results: &[FileResult],
+    written: &[usize],
+    keep_broken: bool,
+    problems: &mut Vec<Problem>,
+) -> Result<usize> {
+    let after = compiler
+        .run()
+        .map_err(|e| anyhow::anyhow!("{e} (after the write; the written files stay)"))?;
+    let mut rolled_back = 0;
+    for &i in written {
+        let r = &results[i];
+        let change = r.change.as_ref().expect("written files have a change");
+        let new = new_in(before, &after, std::slice::from_ref(&r.path));
+        if new.is_empty() {
+            continue;
+        }
+        let list: Vec<String> = new
+            .iter()
+            .map(|d| format!("line {}: {} {}", d.line, d.code, d.message))
+            .collect();
+        let message = if keep_broken {
+            format!(
+                "kept despite new type errors (--keep-broken): {}",
+                list.join("; ")
+            )
+        } else {
+            match atomic_write(&r.path, change.rewritten.as_bytes(), &change.original) {
+                Ok(()) => {
+                    rolled_back += 1;
+                    format!(
+                        "rolled back: the rewrite added type errors: {}",
+                        list.join("; ")
+                    )
+                }
+                Err(e) => format!(
+                    "the rewrite added type errors and the rollback failed ({e}): {}",
+                    list.join("; ")
+                ),
+            }
+        };
+        problems.push(Problem {
+            path: r.display.clone(),
+            message,
+            is_error: true,
+        });
+    }
+    Ok(rolled_back)
 }
