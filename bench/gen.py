@@ -52,11 +52,17 @@ def plain_module(rng, name):
     return f"// {name}: helpers for {rng.choice(WORDS)} {rng.choice(WORDS)}\n" + "\n".join(fns)
 
 def dynamic_plain(rng, name):
-    # Imports the SDK but has nothing to migrate.
+    # Uses the SDK and its MFA hook (device management), but has nothing to
+    # migrate: stepup must analyse the whole file to know that.
     return (
-        "import { useDynamicContext } from '@dynamic-labs/sdk-react-core';\n"
+        "import { useDynamicContext, useMfa } from '@dynamic-labs/sdk-react-core';\n"
         + plain_component(rng, name).replace(
-            "  return (", "  const { user } = useDynamicContext();\n  console.log(user?.email);\n  return (", 1)
+            "  return (",
+            "  const { user } = useDynamicContext();\n  const { getUserDevices } = useMfa();\n"
+            "  useEffect(() => {\n    getUserDevices().then((d) => console.log(user?.email, d.length));\n"
+            "  }, [getUserDevices, user]);\n  return (",
+            1,
+        )
     )
 
 def legacy_templates(fixtures):

@@ -61,31 +61,64 @@ pub struct FileResult {
     pub needs_api_core: bool,
 }
 
+impl FileResult {
+    /// A file the prefilter let go: scanned, nothing to report.
+    pub fn untouched(path: &Path, display: &str) -> FileResult {
+        FileResult {
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            findings: vec![],
+            change: None,
+            problem: None,
+            has_dynamic_import: false,
+            needs_api_core: false,
+        }
+    }
+}
+
 pub struct Engine {
     pub rules: Ruleset,
     barrels: BarrelIndex,
     /// Bytes that make a file a candidate: package prefixes, legacy API
     /// names, and names exported by local barrels.
     prefilter: AhoCorasick,
+    /// Bytes without which a file that imports the SDK has nothing to migrate.
+    rule_filter: AhoCorasick,
     /// Installed sdk-api-core TokenScope members, per directory looked up from.
     installed_scopes: Mutex<HashMap<PathBuf, Option<Arc<HashSet<String>>>>>,
 }
 
 impl Engine {
     pub fn new(rules: Ruleset) -> Engine {
-        let prefilter = build_prefilter(&rules, &[]);
+        let (prefilter, rule_filter) = build_prefilters(&rules, &[]);
         Engine {
             rules,
             barrels: BarrelIndex::default(),
             prefilter,
+            rule_filter,
             installed_scopes: Mutex::new(HashMap::new()),
         }
     }
 
     /// Use the barrels found by the first pass: their call sites become candidates.
     pub fn set_barrels(&mut self, barrels: BarrelIndex) {
-        self.prefilter = build_prefilter(&self.rules, barrels.exported_names());
+        (self.prefilter, self.rule_filter) =
+            build_prefilters(&self.rules, barrels.exported_names());
         self.barrels = barrels;
+    }
+
+    /// Are there barrel aliases the base prefilter would not have caught?
+    pub fn barrel_aliases_need_rescan(&self) -> bool {
+        let (base, _) = build_prefilters(&self.rules, &[]);
+        self.barrels
+            .exported_names()
+            .iter()
+            .any(|n| !base.is_match(n.as_bytes()))
+    }
+
+    /// Does a file that imports the SDK name any of the legacy API?
+    pub fn needs_rules(&self, bytes: &[u8]) -> bool {
+        self.rule_filter.is_match(bytes)
     }
 
     /// Cheap byte test: can this file need anything from stepup at all?
@@ -94,15 +127,7 @@ impl Engine {
     }
 
     pub fn process_file(&self, path: &Path, display: &str) -> FileResult {
-        let mut result = FileResult {
-            path: path.to_path_buf(),
-            display: display.to_string(),
-            findings: vec![],
-            change: None,
-            problem: None,
-            has_dynamic_import: false,
-            needs_api_core: false,
-        };
+        let mut result = FileResult::untouched(path, display);
         let problem = |message: String, is_error: bool| Problem {
             path: display.to_string(),
             message,
@@ -197,10 +222,16 @@ impl Engine {
         }
         let installed = self.installed_scopes_for(dir);
         let scope_available = |scope: &str| installed.as_ref().is_some_and(|s| s.contains(scope));
+        if !self.needs_rules(src.as_bytes()) {
+            // Imports the SDK but names nothing of the MFA API: nothing to do.
+            return out;
+        }
         let newline = rules::syntax::dominant_newline(src);
+        let nodes = crate::analysis::descendants(root);
         let ctx = FileCtx {
             src,
             root,
+            nodes: &nodes,
             bindings: &bindings,
             rules: &self.rules,
             scope_available: &scope_available,
@@ -344,15 +375,23 @@ fn reexports_dynamic(root: tree_sitter::Node, src: &str, rules: &Ruleset) -> boo
     })
 }
 
-fn build_prefilter(rules: &Ruleset, barrel_names: &[String]) -> AhoCorasick {
-    let patterns: Vec<&str> = rules
+fn build_prefilters(rules: &Ruleset, barrel_names: &[String]) -> (AhoCorasick, AhoCorasick) {
+    let names: Vec<&str> = rules
+        .prefilter_names
+        .iter()
+        .map(String::as_str)
+        .chain(barrel_names.iter().map(String::as_str))
+        .collect();
+    let candidates: Vec<&str> = rules
         .dynamic_module_prefixes
         .iter()
         .map(|p| p.trim_end_matches('/'))
-        .chain(rules.prefilter_names.iter().map(String::as_str))
-        .chain(barrel_names.iter().map(String::as_str))
+        .chain(names.iter().copied())
         .collect();
-    AhoCorasick::new(patterns).expect("plain literal patterns")
+    (
+        AhoCorasick::new(candidates).expect("plain literal patterns"),
+        AhoCorasick::new(names).expect("plain literal patterns"),
+    )
 }
 
 fn split_bom(text: &str) -> (&str, &str) {

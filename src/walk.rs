@@ -1,9 +1,10 @@
 //! Discovery: which files under the given paths stepup looks at.
 
 use crate::lang::Lang;
-use ignore::WalkBuilder;
 use ignore::overrides::OverrideBuilder;
+use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Directories that hold dependencies or build output, skipped by default.
 const SKIPPED_DIRS: &[&str] = &["node_modules", ".next", "dist", "build", "coverage", ".git"];
@@ -76,33 +77,44 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> Result<Discovery, String> {
                     .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
         });
     }
-    let mut targets = Vec::new();
-    let mut manifests = Vec::new();
-    let mut errors = Vec::new();
-    for entry in builder.build() {
-        match entry {
-            Ok(e) => {
-                // Symlinks are not followed: a write must never land outside the tree.
-                if !e.file_type().is_some_and(|t| t.is_file()) {
-                    continue;
+    // Walk in parallel (ripgrep's walker); the order is fixed by sorting after.
+    let found: Mutex<(Vec<Target>, Vec<Target>, Vec<String>)> =
+        Mutex::new((vec![], vec![], vec![]));
+    builder.build_parallel().run(|| {
+        let found = &found;
+        Box::new(move |entry| {
+            match entry {
+                Ok(e) => {
+                    // Symlinks are not followed: a write must never land outside the tree.
+                    if !e.file_type().is_some_and(|t| t.is_file()) {
+                        return WalkState::Continue;
+                    }
+                    let path = e.into_path();
+                    if path.file_name().is_some_and(|n| n == "package.json")
+                        && !path.components().any(|c| c.as_os_str() == "node_modules")
+                    {
+                        let display = relative_display(&path, root);
+                        found
+                            .lock()
+                            .expect("walk results")
+                            .1
+                            .push(Target { path, display });
+                    } else if Lang::from_path(&path).is_some() && !is_minified_name(&path) {
+                        let display = relative_display(&path, root);
+                        found
+                            .lock()
+                            .expect("walk results")
+                            .0
+                            .push(Target { path, display });
+                    }
                 }
-                let path = e.into_path();
-                if path.file_name().is_some_and(|n| n == "package.json")
-                    && !path.components().any(|c| c.as_os_str() == "node_modules")
-                {
-                    let display = relative_display(&path, root);
-                    manifests.push(Target { path, display });
-                    continue;
-                }
-                if Lang::from_path(&path).is_none() || is_minified_name(&path) {
-                    continue;
-                }
-                let display = relative_display(&path, root);
-                targets.push(Target { path, display });
+                Err(err) => found.lock().expect("walk results").2.push(err.to_string()),
             }
-            Err(err) => errors.push(err.to_string()),
-        }
-    }
+            WalkState::Continue
+        })
+    });
+    let (mut targets, mut manifests, mut errors) = found.into_inner().expect("walk results");
+    errors.sort();
     targets.sort_by(|a, b| a.display.cmp(&b.display));
     manifests.sort_by(|a, b| a.display.cmp(&b.display));
     Ok(Discovery {

@@ -3,7 +3,7 @@
 pub mod check;
 pub mod migrate;
 
-use crate::barrels::{BarrelIndex, EXPORT_PATTERNS, module_exports};
+use crate::barrels::{BarrelIndex, ModuleExports, module_exports};
 use crate::cli::CommonArgs;
 use crate::engine::{Engine, FileResult, Problem};
 use crate::finding::{Located, Severity};
@@ -85,13 +85,37 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
             is_error: true,
         }));
     }
-    engine.set_barrels(find_barrels(&targets, &engine.rules));
+    // Pass 1: read every file once; note the candidates and the re-exports.
+    let first = first_pass(&targets, engine);
+    engine.set_barrels(BarrelIndex::new(
+        first
+            .iter()
+            .zip(&targets)
+            .filter_map(|((_, e), t)| e.take().map(|e| (t.path.clone(), e)))
+            .collect(),
+        &engine.rules,
+    ));
+    let mut candidates: Vec<bool> = first.iter().map(|(c, _)| *c).collect();
+    // Names barrels export under names of their own may sit in files pass 1 let go.
+    if engine.barrel_aliases_need_rescan() {
+        candidates
+            .par_iter_mut()
+            .zip(&targets)
+            .filter(|(c, _)| !**c)
+            .for_each(|(c, t)| *c = std::fs::read(&t.path).is_ok_and(|b| engine.is_candidate(&b)));
+    }
+    // Pass 2: the whole pipeline, for candidates only.
     let show_progress = !common.quiet && std::io::stderr().is_terminal();
     let progress = Progress::start(targets.len(), show_progress);
     let results: Vec<FileResult> = targets
         .par_iter()
-        .map(|t| {
-            let r = engine.process_file(&t.path, &t.display);
+        .zip(&candidates)
+        .map(|(t, candidate)| {
+            let r = if *candidate {
+                engine.process_file(&t.path, &t.display)
+            } else {
+                FileResult::untouched(&t.path, &t.display)
+            };
             progress.tick();
             r
         })
@@ -149,23 +173,40 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
     })
 }
 
-/// The first pass: every module that re-exports something, for barrel resolution.
-fn find_barrels(targets: &[crate::walk::Target], rules: &Ruleset) -> BarrelIndex {
-    let patterns = aho_corasick::AhoCorasick::new(EXPORT_PATTERNS).expect("literal patterns");
-    let found: Vec<_> = targets
+/// The first pass: read each file once; is it a candidate, and what does it
+/// re-export (parsed only when it looks like a barrel)?
+fn first_pass(
+    targets: &[crate::walk::Target],
+    engine: &Engine,
+) -> Vec<(bool, std::cell::Cell<Option<ModuleExports>>)> {
+    targets
         .par_iter()
-        .filter_map(|t| {
-            let lang = crate::lang::Lang::from_path(&t.path)?;
-            let bytes = std::fs::read(&t.path).ok()?;
-            if !patterns.is_match(&bytes) || bytes.len() as u64 > crate::engine::MAX_FILE_BYTES {
-                return None;
-            }
-            let text = std::str::from_utf8(&bytes).ok()?;
-            let tree = lang.parse(text);
-            Some((t.path.clone(), module_exports(tree.root_node(), text)))
+        .map(|t| {
+            let Ok(bytes) = std::fs::read(&t.path) else {
+                return (true, None.into()); // pass 2 reports the error
+            };
+            let candidate = engine.is_candidate(&bytes);
+            let exports = (looks_like_barrel(&bytes)
+                && bytes.len() as u64 <= crate::engine::MAX_FILE_BYTES)
+                .then(|| std::str::from_utf8(&bytes).ok())
+                .flatten()
+                .and_then(|text| {
+                    let lang = crate::lang::Lang::from_path(&t.path)?;
+                    let tree = lang.parse(text);
+                    Some(module_exports(tree.root_node(), text))
+                });
+            (candidate, exports.into())
         })
-        .collect();
-    BarrelIndex::new(found, rules)
+        .collect()
+}
+
+/// `export * from`, `export { … }`, or `export const x = y` next to a Dynamic import.
+fn looks_like_barrel(bytes: &[u8]) -> bool {
+    let has = |p: &[u8]| memchr::memmem::find(bytes, p).is_some();
+    has(b"export *")
+        || has(b"export {")
+        || has(b"export{")
+        || (has(b"export const") && has(b"@dynamic-labs"))
 }
 
 /// A `files done/total` line on stderr, redrawn from a thread of its own,

@@ -8,14 +8,17 @@ use super::common::{
 };
 use super::{FileCtx, Plan};
 use crate::analysis::infer::ActionCheck;
-use crate::analysis::{descendants, text};
+use crate::analysis::text;
 use crate::edit::Edit;
 use crate::finding::Finding;
 
 pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
     ts.set_family(&ctx.rules.api_core_module);
     let src = ctx.src;
-    for call in descendants(ctx.root)
+    for call in ctx
+        .nodes
+        .iter()
+        .copied()
         .into_iter()
         .filter(|n| n.kind() == "call_expression")
     {

@@ -6,7 +6,7 @@ use super::{FileCtx, Plan};
 use crate::analysis::infer::{
     ActionCheck, CheckedAction, ScopeDecision, function_range, infer_scope, scope_for_action,
 };
-use crate::analysis::{ObjectArg, call_args, descendants, text, unwrap_parens};
+use crate::analysis::{ObjectArg, call_args, text, unwrap_parens};
 use crate::edit::Edit;
 use crate::finding::Finding;
 use std::cell::RefCell;
@@ -96,7 +96,7 @@ fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<S
 /// Every action check in the file, for scope inference.
 pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
     // Names bound to `useIsMfaRequiredForAction()` results anywhere in the file.
-    let nodes = descendants(ctx.root);
+    let nodes = ctx.nodes;
     let hook_results: Vec<String> = nodes
         .iter()
         .filter(|n| n.kind() == "variable_declarator")

@@ -4,7 +4,7 @@
 use super::common::{TokenCall, TokenOutcome, TokenScopeAccess, token_call};
 use super::{FileCtx, Plan};
 use crate::analysis::infer::ActionCheck;
-use crate::analysis::{ObjectArg, call_args, descendants, text};
+use crate::analysis::{ObjectArg, call_args, text};
 use crate::finding::Finding;
 use tree_sitter::Node;
 
@@ -47,7 +47,7 @@ fn is_js_sdk(module: &str) -> bool {
 pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
     ts.set_family(&ctx.rules.js_sdk_module);
     let src = ctx.src;
-    let nodes = descendants(ctx.root);
+    let nodes = ctx.nodes;
     let mutation_bindings = hook_mutations(&nodes, ctx);
     for &call in nodes.iter().filter(|n| n.kind() == "call_expression") {
         let Some(callee) = call.child_by_field_name("function") else {

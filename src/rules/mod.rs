@@ -19,6 +19,8 @@ use tree_sitter::Node;
 pub struct FileCtx<'a> {
     pub src: &'a str,
     pub root: Node<'a>,
+    /// Every node of the tree in source order, collected once per file.
+    pub nodes: &'a [Node<'a>],
     pub bindings: &'a Bindings,
     pub rules: &'a Ruleset,
     /// Does the project's installed sdk-api-core declare this TokenScope member?
@@ -78,7 +80,7 @@ fn report_test_mocks(ctx: &FileCtx, plan: &mut Plan) {
             && (ctx.rules.drop_when_unused.iter().any(|n| n == name) || name == "useGetMfaToken")
     };
     let mut factories: Vec<(usize, usize)> = Vec::new();
-    for node in descendants(ctx.root) {
+    for &node in ctx.nodes {
         match node.kind() {
             "call_expression" => {
                 let Some(callee) = node.child_by_field_name("function") else {
@@ -242,7 +244,7 @@ fn report_legacy_reexports(ctx: &FileCtx, plan: &mut Plan) {
 /// for): reported, so that no token option goes unseen.
 fn report_token_options(ctx: &FileCtx, plan: &mut Plan) {
     let src = ctx.src;
-    let nodes = descendants(ctx.root);
+    let nodes = ctx.nodes;
     // Names bound to the result of a Dynamic hook: `const x = useX()`, `const { a } = useX()`.
     let mut hook_results: Vec<&str> = Vec::new();
     for d in nodes.iter().filter(|n| n.kind() == "variable_declarator") {
@@ -338,7 +340,7 @@ impl Plan {
 
 /// `MFAAction.X` used outside the calls stepup handles: data, not a check.
 fn report_action_data(ctx: &FileCtx, plan: &mut Plan) {
-    for node in descendants(ctx.root) {
+    for &node in ctx.nodes {
         if node.kind() != "member_expression" {
             continue;
         }

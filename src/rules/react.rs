@@ -6,7 +6,7 @@ use super::syntax::{indentation, remove_list_items, statement_removal};
 use super::{FileCtx, Plan};
 use crate::analysis::infer::ActionCheck;
 use crate::analysis::scope::{declares, is_function, references};
-use crate::analysis::{call_args, descendants, text};
+use crate::analysis::{call_args, text};
 use crate::edit::Edit;
 use crate::finding::Finding;
 use std::collections::{BTreeMap, BTreeSet};
@@ -139,7 +139,7 @@ struct StepUpBody {
 
 pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
     let src = ctx.src;
-    let nodes = descendants(ctx.root);
+    let nodes = ctx.nodes;
     let mut hook_uses: Vec<HookUse> = Vec::new();
 
     for &call in nodes.iter().filter(|n| n.kind() == "call_expression") {
