@@ -228,10 +228,11 @@ impl Engine {
         }
         let newline = rules::syntax::dominant_newline(src);
         let nodes = crate::analysis::descendants(root);
+        let index = crate::analysis::NodeIndex::build(&nodes, &tree.language());
         let ctx = FileCtx {
             src,
             root,
-            nodes: &nodes,
+            index: &index,
             bindings: &bindings,
             rules: &self.rules,
             scope_available: &scope_available,

@@ -12,15 +12,72 @@ pub fn text<'a>(node: Node, src: &'a str) -> &'a str {
 
 /// Every node of the subtree, parents before children, in source order.
 pub fn descendants(root: Node) -> Vec<Node> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(root.descendant_count());
     let mut cursor = root.walk();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        out.push(node);
-        let children: Vec<Node> = node.children(&mut cursor).collect();
-        stack.extend(children.into_iter().rev());
+    'walk: loop {
+        out.push(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
     }
     out
+}
+
+/// The nodes of one file grouped by the kinds the rules look for, found in
+/// one pass by numeric kind id (comparing kind names costs a C-string
+/// conversion per node).
+#[derive(Default)]
+pub struct NodeIndex<'t> {
+    pub calls: Vec<Node<'t>>,
+    pub declarators: Vec<Node<'t>>,
+    pub members: Vec<Node<'t>>,
+    pub pairs: Vec<Node<'t>>,
+    /// `pair_pattern` and `shorthand_property_identifier_pattern`.
+    pub pattern_props: Vec<Node<'t>>,
+    pub as_expressions: Vec<Node<'t>>,
+}
+
+impl<'t> NodeIndex<'t> {
+    pub fn build(nodes: &[Node<'t>], language: &tree_sitter::Language) -> NodeIndex<'t> {
+        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        let (call, declarator, member, pair) = (
+            id("call_expression"),
+            id("variable_declarator"),
+            id("member_expression"),
+            id("pair"),
+        );
+        let (pair_pattern, shorthand_pattern, as_expression) = (
+            id("pair_pattern"),
+            id("shorthand_property_identifier_pattern"),
+            id("as_expression"),
+        );
+        let mut index = NodeIndex::default();
+        for &n in nodes {
+            let k = n.kind_id();
+            if k == call {
+                index.calls.push(n);
+            } else if k == declarator {
+                index.declarators.push(n);
+            } else if k == member {
+                index.members.push(n);
+            } else if k == pair {
+                index.pairs.push(n);
+            } else if k == pair_pattern || k == shorthand_pattern {
+                index.pattern_props.push(n);
+            } else if k == as_expression {
+                index.as_expressions.push(n);
+            }
+        }
+        index
+    }
 }
 
 /// Skip `( … )` wrappers and TypeScript `x as T` / `x!` around an expression.

@@ -15,13 +15,7 @@ use crate::finding::Finding;
 pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
     ts.set_family(&ctx.rules.api_core_module);
     let src = ctx.src;
-    for call in ctx
-        .nodes
-        .iter()
-        .copied()
-        .into_iter()
-        .filter(|n| n.kind() == "call_expression")
-    {
+    for &call in &ctx.index.calls {
         let Some(callee) = call.child_by_field_name("function") else {
             continue;
         };

@@ -96,10 +96,10 @@ fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<S
 /// Every action check in the file, for scope inference.
 pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
     // Names bound to `useIsMfaRequiredForAction()` results anywhere in the file.
-    let nodes = ctx.nodes;
-    let hook_results: Vec<String> = nodes
+    let index = ctx.index;
+    let hook_results: Vec<String> = index
+        .declarators
         .iter()
-        .filter(|n| n.kind() == "variable_declarator")
         .filter_map(|d| {
             let name = d.child_by_field_name("name")?;
             let value = d.child_by_field_name("value")?;
@@ -110,11 +110,9 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
         })
         .collect();
     // Locals bound to `isStepUpRequired` of a `useStepUpAuthentication()` destructuring.
-    let step_up_members: Vec<String> = nodes
+    let step_up_members: Vec<String> = index
+        .pattern_props
         .iter()
-        .filter(|n| {
-            n.kind() == "pair_pattern" || n.kind() == "shorthand_property_identifier_pattern"
-        })
         .filter_map(|p| {
             let declarator = p
                 .parent()?
@@ -140,19 +138,17 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
             }
         })
         .collect();
-    let step_up = nodes
-        .iter()
-        .filter(|n| n.kind() == "call_expression")
-        .filter_map(|call| {
+    let step_up = index.calls.iter().filter_map(|call| {
             step_up_check(*call, ctx, &step_up_members).map(|scope| ActionCheck {
                 start: call.start_byte(),
                 function: function_range(*call),
                 action: CheckedAction::Scope(scope),
             })
         });
-    nodes
+    index
+        .calls
         .iter()
-        .filter(|n| n.kind() == "call_expression" && is_action_check(**n, ctx, &hook_results))
+        .filter(|n| is_action_check(**n, ctx, &hook_results))
         .filter_map(|call| {
             let value = call_args(*call)
                 .first()

@@ -47,9 +47,8 @@ fn is_js_sdk(module: &str) -> bool {
 pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
     ts.set_family(&ctx.rules.js_sdk_module);
     let src = ctx.src;
-    let nodes = ctx.nodes;
-    let mutation_bindings = hook_mutations(&nodes, ctx);
-    for &call in nodes.iter().filter(|n| n.kind() == "call_expression") {
+    let mutation_bindings = hook_mutations(&ctx.index.declarators, ctx);
+    for &call in &ctx.index.calls {
         let Some(callee) = call.child_by_field_name("function") else {
             continue;
         };
@@ -115,7 +114,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
         .dynamic_imports(ctx.rules)
         .any(|d| is_js_sdk(&d.module))
     {
-        for node in nodes.iter().filter(|n| n.kind() == "member_expression") {
+        for node in &ctx.index.members {
             let Some(prop) = node.child_by_field_name("property") else {
                 continue;
             };
@@ -149,10 +148,10 @@ struct MutationBinding {
     function: &'static str,
 }
 
-fn hook_mutations(nodes: &[Node], ctx: &FileCtx) -> Vec<MutationBinding> {
+fn hook_mutations(declarators: &[Node], ctx: &FileCtx) -> Vec<MutationBinding> {
     let src = ctx.src;
     let mut out = Vec::new();
-    for d in nodes.iter().filter(|n| n.kind() == "variable_declarator") {
+    for d in declarators {
         let (Some(name), Some(value)) = (
             d.child_by_field_name("name"),
             d.child_by_field_name("value"),

@@ -19,8 +19,8 @@ use tree_sitter::Node;
 pub struct FileCtx<'a> {
     pub src: &'a str,
     pub root: Node<'a>,
-    /// Every node of the tree in source order, collected once per file.
-    pub nodes: &'a [Node<'a>],
+    /// The file's nodes grouped by kind, collected once per file.
+    pub index: &'a crate::analysis::NodeIndex<'a>,
     pub bindings: &'a Bindings,
     pub rules: &'a Ruleset,
     /// Does the project's installed sdk-api-core declare this TokenScope member?
@@ -80,7 +80,9 @@ fn report_test_mocks(ctx: &FileCtx, plan: &mut Plan) {
             && (ctx.rules.drop_when_unused.iter().any(|n| n == name) || name == "useGetMfaToken")
     };
     let mut factories: Vec<(usize, usize)> = Vec::new();
-    for &node in ctx.nodes {
+    // Calls first: a stub inside a reported mock factory is not reported again.
+    let index = ctx.index;
+    for &node in index.calls.iter().chain(&index.as_expressions).chain(&index.pairs) {
         match node.kind() {
             "call_expression" => {
                 let Some(callee) = node.child_by_field_name("function") else {
@@ -244,10 +246,9 @@ fn report_legacy_reexports(ctx: &FileCtx, plan: &mut Plan) {
 /// for): reported, so that no token option goes unseen.
 fn report_token_options(ctx: &FileCtx, plan: &mut Plan) {
     let src = ctx.src;
-    let nodes = ctx.nodes;
     // Names bound to the result of a Dynamic hook: `const x = useX()`, `const { a } = useX()`.
     let mut hook_results: Vec<&str> = Vec::new();
-    for d in nodes.iter().filter(|n| n.kind() == "variable_declarator") {
+    for d in &ctx.index.declarators {
         let (Some(name), Some(value)) = (
             d.child_by_field_name("name"),
             d.child_by_field_name("value"),
@@ -272,7 +273,7 @@ fn report_token_options(ctx: &FileCtx, plan: &mut Plan) {
             );
         }
     }
-    for call in nodes.iter().filter(|n| n.kind() == "call_expression") {
+    for call in &ctx.index.calls {
         let at = call.start_byte();
         if plan
             .handled
@@ -340,10 +341,7 @@ impl Plan {
 
 /// `MFAAction.X` used outside the calls stepup handles: data, not a check.
 fn report_action_data(ctx: &FileCtx, plan: &mut Plan) {
-    for &node in ctx.nodes {
-        if node.kind() != "member_expression" {
-            continue;
-        }
+    for &node in &ctx.index.members {
         let Some(obj) = node.child_by_field_name("object") else {
             continue;
         };

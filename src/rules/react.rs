@@ -139,10 +139,9 @@ struct StepUpBody {
 
 pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
     let src = ctx.src;
-    let nodes = ctx.nodes;
     let mut hook_uses: Vec<HookUse> = Vec::new();
 
-    for &call in nodes.iter().filter(|n| n.kind() == "call_expression") {
+    for &call in &ctx.index.calls {
         let Some(callee) = call.child_by_field_name("function") else {
             continue;
         };
