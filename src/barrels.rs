@@ -4,6 +4,8 @@
 //! over the repository finds them; call sites importing from them then count
 //! as Dynamic bindings.
 
+use crate::analysis::Field;
+
 use crate::analysis::bindings::DynamicImport;
 use crate::analysis::{descendants, string_value, text};
 use crate::lang::Lang;
@@ -51,7 +53,7 @@ pub fn module_exports(root: Node, src: &str) -> ModuleExports {
         match stmt.kind() {
             "import_statement" => {
                 let Some(spec) = stmt
-                    .child_by_field_name("source")
+                    .field("source")
                     .and_then(|s| string_value(s, src))
                 else {
                     continue;
@@ -60,12 +62,12 @@ pub fn module_exports(root: Node, src: &str) -> ModuleExports {
                     .into_iter()
                     .filter(|n| n.kind() == "import_specifier")
                 {
-                    let Some(name) = n.child_by_field_name("name") else {
+                    let Some(name) = n.field("name") else {
                         continue;
                     };
                     let imported = text(name, src).to_string();
                     let local = n
-                        .child_by_field_name("alias")
+                        .field("alias")
                         .map(|a| text(a, src).to_string())
                         .unwrap_or(imported.clone());
                     m.imports.insert(local, (spec.to_string(), imported));
@@ -73,9 +75,9 @@ pub fn module_exports(root: Node, src: &str) -> ModuleExports {
             }
             "export_statement" => {
                 let source = stmt
-                    .child_by_field_name("source")
+                    .field("source")
                     .and_then(|s| string_value(s, src));
-                if let Some(decl) = stmt.child_by_field_name("declaration") {
+                if let Some(decl) = stmt.field("declaration") {
                     export_declaration(decl, src, &mut m);
                     continue;
                 }
@@ -97,12 +99,12 @@ pub fn module_exports(root: Node, src: &str) -> ModuleExports {
                             .named_children(&mut c)
                             .filter(|n| n.kind() == "export_specifier")
                         {
-                            let Some(name) = s.child_by_field_name("name") else {
+                            let Some(name) = s.field("name") else {
                                 continue;
                             };
                             let name = text(name, src).to_string();
                             let exported = s
-                                .child_by_field_name("alias")
+                                .field("alias")
                                 .map(|a| text(a, src).to_string())
                                 .unwrap_or(name.clone());
                             match source {
@@ -132,8 +134,8 @@ fn export_declaration(decl: Node, src: &str, m: &mut ModuleExports) {
             .filter(|n| n.kind() == "variable_declarator")
         {
             let (Some(name), value) = (
-                d.child_by_field_name("name"),
-                d.child_by_field_name("value"),
+                d.field("name"),
+                d.field("value"),
             ) else {
                 continue;
             };
@@ -150,7 +152,7 @@ fn export_declaration(decl: Node, src: &str, m: &mut ModuleExports) {
                 }
             }
         }
-    } else if let Some(name) = decl.child_by_field_name("name") {
+    } else if let Some(name) = decl.field("name") {
         m.own.insert(text(name, src).to_string());
     }
 }

@@ -1,6 +1,8 @@
 //! The per-file pipeline: read → prefilter → parse → analyse → plan edits →
 //! apply → verify. Pure with respect to the user's files: it reads, never writes.
 
+use crate::analysis::Field;
+
 use crate::analysis::bindings::Bindings;
 use crate::analysis::line_col;
 use crate::barrels::BarrelIndex;
@@ -211,7 +213,7 @@ impl Engine {
         let tree = lang.parse(src);
         let root = tree.root_node();
         let mut bindings = Bindings::from_tree(root, src);
-        bindings.attach_barrels(&self.barrels, dir);
+        bindings.attach_barrels(&self.barrels, dir, &|name| self.needs_rules(name.as_bytes()));
         let mut out = SourceOutcome {
             has_dynamic_import: bindings.has_dynamic_import(&self.rules)
                 || reexports_dynamic(root, src, &self.rules),
@@ -312,7 +314,7 @@ impl Engine {
         })?;
         let mid_tree = lang.parse(&middle);
         let mut mid_bindings = Bindings::from_tree(mid_tree.root_node(), &middle);
-        mid_bindings.attach_barrels(&self.barrels, dir);
+        mid_bindings.attach_barrels(&self.barrels, dir, &|name| self.needs_rules(name.as_bytes()));
         let import_edits = rules::imports::plan(
             &middle,
             mid_tree.root_node(),
@@ -370,7 +372,7 @@ fn reexports_dynamic(root: tree_sitter::Node, src: &str, rules: &Ruleset) -> boo
     let mut cursor = root.walk();
     root.named_children(&mut cursor).any(|n| {
         n.kind() == "export_statement"
-            && n.child_by_field_name("source")
+            && n.field("source")
                 .and_then(|s| crate::analysis::string_value(s, src))
                 .is_some_and(|m| rules.is_dynamic_module(m))
     })

@@ -1,5 +1,7 @@
 //! Which local names are bound to Dynamic imports.
 
+use crate::analysis::Field;
+
 use super::{string_value, text};
 use crate::ruleset::Ruleset;
 use tree_sitter::Node;
@@ -103,8 +105,19 @@ impl Bindings {
     }
 
     /// Give imports from local barrels the Dynamic origins of their names.
-    pub fn attach_barrels(&mut self, index: &crate::barrels::BarrelIndex, dir: &std::path::Path) {
+    /// Only imports that bring in a name stepup cares about (`relevant`), or a
+    /// whole module, are resolved: resolution costs file-system look-ups.
+    pub fn attach_barrels(
+        &mut self,
+        index: &crate::barrels::BarrelIndex,
+        dir: &std::path::Path,
+        relevant: &dyn Fn(&str) -> bool,
+    ) {
         for decl in &mut self.imports {
+            let whole = decl.namespace.is_some() || decl.default.is_some();
+            if !whole && !decl.named.iter().any(|s| relevant(&s.imported)) {
+                continue;
+            }
             let Some(barrel) = index.lookup(dir, &decl.module) else {
                 continue;
             };
@@ -156,8 +169,8 @@ impl Bindings {
         match node.kind() {
             "identifier" => self.resolve(text(node, src), rules),
             "member_expression" => {
-                let object = node.child_by_field_name("object")?;
-                let property = node.child_by_field_name("property")?;
+                let object = node.field("object")?;
+                let property = node.field("property")?;
                 if object.kind() != "identifier" || property.kind() != "property_identifier" {
                     return None;
                 }
@@ -202,7 +215,7 @@ impl Bindings {
 }
 
 fn esm_import(stmt: Node, src: &str) -> Option<ImportDecl> {
-    let source = stmt.child_by_field_name("source")?;
+    let source = stmt.field("source")?;
     let module = string_value(source, src)?.to_string();
     let quote = text(source, src).chars().next().unwrap_or('\'');
     let mut decl = ImportDecl {
@@ -248,8 +261,8 @@ fn esm_import(stmt: Node, src: &str) -> Option<ImportDecl> {
                         if spec.kind() != "import_specifier" {
                             continue;
                         }
-                        let name = spec.child_by_field_name("name")?;
-                        let alias = spec.child_by_field_name("alias");
+                        let name = spec.field("name")?;
+                        let alias = spec.field("alias");
                         let imported = string_value(name, src)
                             .unwrap_or(text(name, src))
                             .to_string();
@@ -285,11 +298,11 @@ fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
         return None;
     }
     let declarator = declarators[0];
-    let value = declarator.child_by_field_name("value")?;
+    let value = declarator.field("value")?;
     if value.kind() != "call_expression" {
         return None;
     }
-    let callee = value.child_by_field_name("function")?;
+    let callee = value.field("function")?;
     if text(callee, src) != "require" {
         return None;
     }
@@ -297,7 +310,7 @@ fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
     let source = *args.first()?;
     let module = string_value(source, src)?.to_string();
     let quote = text(source, src).chars().next().unwrap_or('\'');
-    let name = declarator.child_by_field_name("name")?;
+    let name = declarator.field("name")?;
     let mut decl = ImportDecl {
         start: stmt.start_byte(),
         end: stmt.end_byte(),
@@ -332,8 +345,8 @@ fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
                         });
                     }
                     "pair_pattern" => {
-                        let key = p.child_by_field_name("key")?;
-                        let value = p.child_by_field_name("value")?;
+                        let key = p.field("key")?;
+                        let value = p.field("value")?;
                         if value.kind() != "identifier" {
                             continue;
                         }

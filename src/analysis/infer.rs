@@ -2,6 +2,8 @@
 //! token call gets"): the action checked in the innermost enclosing function
 //! that checks one, else the sensitive call it guards, else nothing certain.
 
+use crate::analysis::Field;
+
 use super::scope::enclosing_function;
 use super::text;
 use crate::ruleset::Ruleset;
@@ -197,10 +199,10 @@ fn all_scopes(rules: &Ruleset, scope_available: &dyn Fn(&str) -> bool) -> Vec<St
 
 /// `f(...)` → "f", `a.b.f(...)` → "f".
 pub fn called_name<'a>(call: Node, src: &'a str) -> Option<&'a str> {
-    let callee = call.child_by_field_name("function")?;
+    let callee = call.field("function")?;
     match callee.kind() {
         "identifier" => Some(text(callee, src)),
-        "member_expression" => callee.child_by_field_name("property").map(|p| text(p, src)),
+        "member_expression" => callee.field("property").map(|p| text(p, src)),
         _ => None,
     }
 }

@@ -6,6 +6,31 @@ pub mod scope;
 
 use tree_sitter::Node;
 
+/// `child_by_field_name` with the field id looked up once per grammar:
+/// tree-sitter finds a field id by comparing the name with every field name.
+pub trait Field<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+}
+
+impl<'t> Field<'t> for Node<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
+        use std::cell::RefCell;
+        use std::collections::HashMap;
+        thread_local! {
+            static IDS: RefCell<HashMap<(usize, usize), Option<u16>>> = RefCell::new(HashMap::new());
+        }
+        let language = self.language();
+        // The two grammars differ in their number of node kinds.
+        let key = (language.node_kind_count(), name.as_ptr() as usize);
+        let id = IDS.with(|ids| {
+            *ids.borrow_mut()
+                .entry(key)
+                .or_insert_with(|| language.field_id_for_name(name).map(|id| id.get()))
+        })?;
+        self.child_by_field_id(id)
+    }
+}
+
 pub fn text<'a>(node: Node, src: &'a str) -> &'a str {
     &src[node.byte_range()]
 }
@@ -126,7 +151,7 @@ impl<'t> ObjectArg<'t> {
         for child in node.named_children(&mut cursor) {
             match child.kind() {
                 "pair" => {
-                    let key = child.child_by_field_name("key")?;
+                    let key = child.field("key")?;
                     let name = match key.kind() {
                         "property_identifier" => text(key, src).to_string(),
                         "string" => string_value(key, src)?.to_string(),
@@ -159,7 +184,7 @@ impl<'t> ObjectArg<'t> {
     pub fn value(&self, key: &str) -> Option<Node<'t>> {
         let n = self.get(key)?;
         if n.kind() == "pair" {
-            n.child_by_field_name("value")
+            n.field("value")
         } else {
             Some(n)
         }
@@ -169,7 +194,7 @@ impl<'t> ObjectArg<'t> {
 /// First argument of a call, when the call has exactly the arguments node.
 pub fn call_args(call: Node) -> Vec<Node> {
     let mut out = Vec::new();
-    if let Some(args) = call.child_by_field_name("arguments") {
+    if let Some(args) = call.field("arguments") {
         let mut cursor = args.walk();
         for a in args.named_children(&mut cursor) {
             if a.kind() != "comment" {

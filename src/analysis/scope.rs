@@ -1,5 +1,7 @@
 //! Lexical scopes: which identifiers refer to a given binding.
 
+use crate::analysis::Field;
+
 use super::text;
 use tree_sitter::Node;
 
@@ -33,13 +35,13 @@ pub fn pattern_binds(pattern: Node, name: &str, src: &str) -> bool {
     match pattern.kind() {
         "identifier" | "shorthand_property_identifier_pattern" => text(pattern, src) == name,
         "pair_pattern" => pattern
-            .child_by_field_name("value")
+            .field("value")
             .is_some_and(|v| pattern_binds(v, name, src)),
         "assignment_pattern" | "object_assignment_pattern" => pattern
-            .child_by_field_name("left")
+            .field("left")
             .is_some_and(|v| pattern_binds(v, name, src)),
         "required_parameter" | "optional_parameter" => pattern
-            .child_by_field_name("pattern")
+            .field("pattern")
             .is_some_and(|v| pattern_binds(v, name, src)),
         "object_pattern" | "array_pattern" | "rest_pattern" | "formal_parameters" => {
             let mut cursor = pattern.walk();
@@ -54,12 +56,12 @@ pub fn pattern_binds(pattern: Node, name: &str, src: &str) -> bool {
 /// Does this function or block introduce its own binding of `name`?
 pub fn declares(scope: Node, name: &str, src: &str) -> bool {
     if is_function(scope.kind()) {
-        if let Some(params) = scope.child_by_field_name("parameters")
+        if let Some(params) = scope.field("parameters")
             && pattern_binds(params, name, src)
         {
             return true;
         }
-        if let Some(param) = scope.child_by_field_name("parameter")
+        if let Some(param) = scope.field("parameter")
             && pattern_binds(param, name, src)
         {
             return true;
@@ -68,13 +70,13 @@ pub fn declares(scope: Node, name: &str, src: &str) -> bool {
     }
     if scope.kind() == "catch_clause" {
         return scope
-            .child_by_field_name("parameter")
+            .field("parameter")
             .is_some_and(|p| pattern_binds(p, name, src));
     }
     if matches!(scope.kind(), "for_in_statement" | "for_statement") {
         let left = scope
-            .child_by_field_name("left")
-            .or_else(|| scope.child_by_field_name("initializer"));
+            .field("left")
+            .or_else(|| scope.field("initializer"));
         return left
             .is_some_and(|l| declaration_binds(l, name, src) || pattern_binds(l, name, src));
     }
@@ -93,15 +95,15 @@ fn declaration_binds(stmt: Node, name: &str, src: &str) -> bool {
             let mut cursor = stmt.walk();
             stmt.named_children(&mut cursor).any(|d| {
                 d.kind() == "variable_declarator"
-                    && d.child_by_field_name("name")
+                    && d.field("name")
                         .is_some_and(|n| pattern_binds(n, name, src))
             })
         }
         "function_declaration" | "generator_function_declaration" | "class_declaration" => stmt
-            .child_by_field_name("name")
+            .field("name")
             .is_some_and(|n| text(n, src) == name),
         "export_statement" => stmt
-            .child_by_field_name("declaration")
+            .field("declaration")
             .is_some_and(|d| declaration_binds(d, name, src)),
         _ => false,
     }

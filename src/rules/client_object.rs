@@ -3,6 +3,8 @@
 //! (MIGRATION.md section 3). `X` is any expression; the file must import
 //! from a Dynamic package, which the engine checks before any rule runs.
 
+use crate::analysis::Field;
+
 use super::common::{
     TokenCall, TokenOutcome, TokenScopeAccess, action_check_rewrite, client_chain, token_call,
 };
@@ -16,7 +18,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
     ts.set_family(&ctx.rules.api_core_module);
     let src = ctx.src;
     for &call in &ctx.index.calls {
-        let Some(callee) = call.child_by_field_name("function") else {
+        let Some(callee) = call.field("function") else {
             continue;
         };
         if callee.kind() != "member_expression" {
@@ -26,23 +28,23 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
             continue;
         };
         let object = callee
-            .child_by_field_name("object")
+            .field("object")
             .expect("chain has an object");
         // The first link that changes: `mfa` of `X.mfa.f`, or `ui` of `X.ui.mfa.show`.
         let link = match chain.as_str() {
-            "mfa.show" => match object.child_by_field_name("object") {
+            "mfa.show" => match object.field("object") {
                 Some(ui)
                     if ui.kind() == "member_expression"
                         && ui
-                            .child_by_field_name("property")
+                            .field("property")
                             .is_some_and(|p| text(p, src) == "ui") =>
                 {
-                    ui.child_by_field_name("property").expect("checked")
+                    ui.field("property").expect("checked")
                 }
                 _ => continue,
             },
             _ => object
-                .child_by_field_name("property")
+                .field("property")
                 .expect("chain has a property"),
         };
         let rename = |target: &str| {

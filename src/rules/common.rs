@@ -1,6 +1,8 @@
 //! What the three SDK families share: the action checks of a file, the
 //! `createMfaToken` → `requestedScopes` rewrite, and how a file names `TokenScope`.
 
+use crate::analysis::Field;
+
 use super::syntax::remove_list_items;
 use super::{FileCtx, Plan};
 use crate::analysis::infer::{
@@ -17,8 +19,8 @@ pub fn classify_action(value: Node, ctx: &FileCtx) -> CheckedAction {
     let value = unwrap_parens(value);
     if value.kind() == "member_expression"
         && let (Some(obj), Some(prop)) = (
-            value.child_by_field_name("object"),
-            value.child_by_field_name("property"),
+            value.field("object"),
+            value.field("property"),
         )
         && ctx
             .bindings
@@ -34,7 +36,7 @@ pub fn classify_action(value: Node, ctx: &FileCtx) -> CheckedAction {
 /// the JS SDK, a `useIsMfaRequiredForAction()` result, or
 /// `<client>.mfa.isRequiredForAction(…)`?
 pub fn is_action_check(call: Node, ctx: &FileCtx, hook_results: &[String]) -> bool {
-    let Some(callee) = call.child_by_field_name("function") else {
+    let Some(callee) = call.field("function") else {
         return false;
     };
     if let Some(d) = ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules) {
@@ -51,12 +53,12 @@ pub fn is_action_check(call: Node, ctx: &FileCtx, hook_results: &[String]) -> bo
 
 /// The last two links of a member chain: `client.mfa.isRequiredForAction` → "mfa.isRequiredForAction".
 pub fn client_chain(callee: Node, src: &str) -> Option<String> {
-    let prop = callee.child_by_field_name("property")?;
-    let object = callee.child_by_field_name("object")?;
+    let prop = callee.field("property")?;
+    let object = callee.field("object")?;
     if object.kind() != "member_expression" {
         return None;
     }
-    let inner = object.child_by_field_name("property")?;
+    let inner = object.field("property")?;
     Some(format!("{}.{}", text(inner, src), text(prop, src)))
 }
 
@@ -64,7 +66,7 @@ pub fn client_chain(callee: Node, src: &str) -> Option<String> {
 /// member, `client.stepUpAuth.isStepUpRequired`, the JS SDK's
 /// `checkStepUpAuth`): the TokenScope member it checks.
 fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<String> {
-    let callee = call.child_by_field_name("function")?;
+    let callee = call.field("function")?;
     let is_check = match ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules) {
         Some(d) => d.imported == "checkStepUpAuth",
         None => match callee.kind() {
@@ -84,8 +86,8 @@ fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<S
         .value("scope")?;
     let value = unwrap_parens(value);
     let (obj, prop) = (
-        value.child_by_field_name("object")?,
-        value.child_by_field_name("property")?,
+        value.field("object")?,
+        value.field("property")?,
     );
     ctx.bindings
         .dynamic_name(obj, ctx.src, ctx.rules)
@@ -101,9 +103,9 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
         .declarators
         .iter()
         .filter_map(|d| {
-            let name = d.child_by_field_name("name")?;
-            let value = d.child_by_field_name("value")?;
-            let callee = value.child_by_field_name("function")?;
+            let name = d.field("name")?;
+            let value = d.field("value")?;
+            let callee = value.field("function")?;
             let dynamic = ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules)?;
             (name.kind() == "identifier" && dynamic.imported == "useIsMfaRequiredForAction")
                 .then(|| text(name, ctx.src).to_string())
@@ -119,16 +121,16 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
                 .parent()
                 .filter(|d| d.kind() == "variable_declarator")?;
             let callee = declarator
-                .child_by_field_name("value")?
-                .child_by_field_name("function")?;
+                .field("value")?
+                .field("function")?;
             let hook = ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules)?;
             if hook.imported != ctx.rules.step_up_hook {
                 return None;
             }
             match p.kind() {
                 "pair_pattern" => {
-                    let key = p.child_by_field_name("key")?;
-                    let value = p.child_by_field_name("value")?;
+                    let key = p.field("key")?;
+                    let value = p.field("value")?;
                     (text(key, ctx.src) == "isStepUpRequired")
                         .then(|| text(value, ctx.src).to_string())
                 }
@@ -437,14 +439,14 @@ pub fn result_use(call: Node, src: &str) -> Option<String> {
             }
             "variable_declarator" => {
                 let name = parent
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|n| text(n, src))
                     .unwrap_or("?");
                 return Some(format!("assigned to `{name}`"));
             }
             "assignment_expression" => {
                 let left = parent
-                    .child_by_field_name("left")
+                    .field("left")
                     .map(|n| text(n, src))
                     .unwrap_or("?");
                 return Some(format!("assigned to `{left}`"));
@@ -453,7 +455,7 @@ pub fn result_use(call: Node, src: &str) -> Option<String> {
             "arguments" => {
                 let f = parent
                     .parent()
-                    .and_then(|c| c.child_by_field_name("function"));
+                    .and_then(|c| c.field("function"));
                 return Some(format!(
                     "passed to `{}`",
                     f.map(|f| text(f, src)).unwrap_or("?")

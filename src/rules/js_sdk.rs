@@ -1,6 +1,8 @@
 //! JS SDK (`@dynamic-labs-sdk/client`): the guide keeps `isMfaRequiredForAction`
 //! and swaps the token option for `requestedScopes` (MIGRATION.md section 2).
 
+use crate::analysis::Field;
+
 use super::common::{TokenCall, TokenOutcome, TokenScopeAccess, token_call};
 use super::{FileCtx, Plan};
 use crate::analysis::infer::ActionCheck;
@@ -49,7 +51,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
     let src = ctx.src;
     let mutation_bindings = hook_mutations(&ctx.index.declarators, ctx);
     for &call in &ctx.index.calls {
-        let Some(callee) = call.child_by_field_name("function") else {
+        let Some(callee) = call.field("function") else {
             continue;
         };
         let function = match ctx.bindings.dynamic_name(callee, src, ctx.rules) {
@@ -115,7 +117,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
         .any(|d| is_js_sdk(&d.module))
     {
         for node in &ctx.index.members {
-            let Some(prop) = node.child_by_field_name("property") else {
+            let Some(prop) = node.field("property") else {
                 continue;
             };
             if text(prop, src) == "mfaToken" {
@@ -153,12 +155,12 @@ fn hook_mutations(declarators: &[Node], ctx: &FileCtx) -> Vec<MutationBinding> {
     let mut out = Vec::new();
     for d in declarators {
         let (Some(name), Some(value)) = (
-            d.child_by_field_name("name"),
-            d.child_by_field_name("value"),
+            d.field("name"),
+            d.field("value"),
         ) else {
             continue;
         };
-        let Some(callee) = value.child_by_field_name("function") else {
+        let Some(callee) = value.field("function") else {
             continue;
         };
         let Some(hook) = ctx.bindings.dynamic_name(callee, src, ctx.rules) else {
@@ -182,7 +184,7 @@ fn hook_mutations(declarators: &[Node], ctx: &FileCtx) -> Vec<MutationBinding> {
                     let (key, local) = match p.kind() {
                         "shorthand_property_identifier_pattern" => (text(p, src), text(p, src)),
                         "pair_pattern" => {
-                            match (p.child_by_field_name("key"), p.child_by_field_name("value")) {
+                            match (p.field("key"), p.field("value")) {
                                 (Some(k), Some(v)) => (text(k, src), text(v, src)),
                                 _ => continue,
                             }
@@ -211,8 +213,8 @@ fn mutation_call<'b>(callee: Node, src: &str, bindings: &'b [MutationBinding]) -
             .find(|b| !b.whole && b.local == text(callee, src))
             .map(|b| b.function),
         "member_expression" => {
-            let object = callee.child_by_field_name("object")?;
-            let prop = text(callee.child_by_field_name("property")?, src);
+            let object = callee.field("object")?;
+            let prop = text(callee.field("property")?, src);
             if object.kind() != "identifier" || !matches!(prop, "mutate" | "mutateAsync") {
                 return None;
             }

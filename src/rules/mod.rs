@@ -1,5 +1,7 @@
 //! Rules turn facts about a file into edits and findings.
 
+use crate::analysis::Field;
+
 pub mod catalog;
 pub mod client_object;
 pub mod common;
@@ -85,7 +87,7 @@ fn report_test_mocks(ctx: &FileCtx, plan: &mut Plan) {
     for &node in index.calls.iter().chain(&index.as_expressions).chain(&index.pairs) {
         match node.kind() {
             "call_expression" => {
-                let Some(callee) = node.child_by_field_name("function") else {
+                let Some(callee) = node.field("function") else {
                     continue;
                 };
                 let callee_text = text(callee, src);
@@ -156,14 +158,14 @@ fn report_test_mocks(ctx: &FileCtx, plan: &mut Plan) {
                     continue;
                 }
                 let (Some(key), Some(value)) = (
-                    node.child_by_field_name("key"),
-                    node.child_by_field_name("value"),
+                    node.field("key"),
+                    node.field("value"),
                 ) else {
                     continue;
                 };
                 let is_stub = value.kind() == "call_expression"
                     && value
-                        .child_by_field_name("function")
+                        .field("function")
                         .is_some_and(|f| matches!(text(f, src), "vi.fn" | "jest.fn"));
                 if is_stub && LEGACY_MEMBERS.contains(&text(key, src)) {
                     plan.findings.push(Finding::warning(
@@ -196,12 +198,12 @@ fn report_legacy_reexports(ctx: &FileCtx, plan: &mut Plan) {
         .filter(|n| n.kind() == "export_statement")
     {
         let source = stmt
-            .child_by_field_name("source")
+            .field("source")
             .and_then(|s| crate::analysis::string_value(s, src));
         for node in descendants(stmt) {
             let (name, origin) = match node.kind() {
                 "export_specifier" => {
-                    let Some(n) = node.child_by_field_name("name") else {
+                    let Some(n) = node.field("name") else {
                         continue;
                     };
                     let name = text(n, src);
@@ -214,7 +216,7 @@ fn report_legacy_reexports(ctx: &FileCtx, plan: &mut Plan) {
                 }
                 "variable_declarator" => {
                     let Some(v) = node
-                        .child_by_field_name("value")
+                        .field("value")
                         .filter(|v| v.kind() == "identifier")
                     else {
                         continue;
@@ -250,13 +252,13 @@ fn report_token_options(ctx: &FileCtx, plan: &mut Plan) {
     let mut hook_results: Vec<&str> = Vec::new();
     for d in &ctx.index.declarators {
         let (Some(name), Some(value)) = (
-            d.child_by_field_name("name"),
-            d.child_by_field_name("value"),
+            d.field("name"),
+            d.field("value"),
         ) else {
             continue;
         };
         let from_dynamic = value
-            .child_by_field_name("function")
+            .field("function")
             .and_then(|c| ctx.bindings.dynamic_name(c, src, ctx.rules))
             .is_some();
         if from_dynamic {
@@ -293,12 +295,12 @@ fn report_token_options(ctx: &FileCtx, plan: &mut Plan) {
         else {
             continue;
         };
-        let Some(callee) = call.child_by_field_name("function") else {
+        let Some(callee) = call.field("function") else {
             continue;
         };
         let mut root = callee;
         while root.kind() == "member_expression" {
-            match root.child_by_field_name("object") {
+            match root.field("object") {
                 Some(o) => root = o,
                 None => break,
             }
@@ -342,7 +344,7 @@ impl Plan {
 /// `MFAAction.X` used outside the calls stepup handles: data, not a check.
 fn report_action_data(ctx: &FileCtx, plan: &mut Plan) {
     for &node in &ctx.index.members {
-        let Some(obj) = node.child_by_field_name("object") else {
+        let Some(obj) = node.field("object") else {
             continue;
         };
         if ctx

@@ -1,6 +1,8 @@
 //! React SDK (`@dynamic-labs/sdk-react-core`): legacy MFA hooks →
 //! `useStepUpAuthentication()` (MIGRATION.md section 1).
 
+use crate::analysis::Field;
+
 use super::common::{self, TokenCall, TokenOutcome, TokenScopeAccess};
 use super::syntax::{indentation, remove_list_items, statement_removal};
 use super::{FileCtx, Plan};
@@ -142,7 +144,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
     let mut hook_uses: Vec<HookUse> = Vec::new();
 
     for &call in &ctx.index.calls {
-        let Some(callee) = call.child_by_field_name("function") else {
+        let Some(callee) = call.field("function") else {
             continue;
         };
         let Some(name) = ctx.bindings.dynamic_name(callee, src, ctx.rules) else {
@@ -202,8 +204,8 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
                         }
                         "pair_pattern" => {
                             let (Some(k), Some(v)) = (
-                                prop.child_by_field_name("key"),
-                                prop.child_by_field_name("value"),
+                                prop.field("key"),
+                                prop.field("value"),
                             ) else {
                                 continue;
                             };
@@ -262,7 +264,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
                 // `mfa.member(...)`
                 let member = parent.filter(|p| {
                     p.kind() == "member_expression"
-                        && p.child_by_field_name("object").map(|o| o.id()) == Some(r.id())
+                        && p.field("object").map(|o| o.id()) == Some(r.id())
                 });
                 let Some(member) = member else {
                     slot.kept_refs.push(r_range);
@@ -278,7 +280,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
                     continue;
                 };
                 let prop = member
-                    .child_by_field_name("property")
+                    .field("property")
                     .map(|p| text(p, src))
                     .unwrap_or("");
                 let api = Api::of_mfa_member(prop);
@@ -550,7 +552,7 @@ fn bound_hook_use<'t>(
     let declarator = call
         .parent()
         .filter(|p| p.kind() == "variable_declarator")?;
-    if declarator.child_by_field_name("value")?.id() != call.id() {
+    if declarator.field("value")?.id() != call.id() {
         return None;
     }
     let statement = declarator
@@ -565,11 +567,11 @@ fn bound_hook_use<'t>(
     if !body.parent().is_some_and(|f| is_function(f.kind())) {
         return None;
     }
-    let pattern = declarator.child_by_field_name("name")?;
+    let pattern = declarator.field("name")?;
     let namespace = (callee.kind() == "member_expression")
         .then(|| {
             callee
-                .child_by_field_name("object")
+                .field("object")
                 .map(|o| text(o, src).to_string())
         })
         .flatten();
@@ -587,7 +589,7 @@ fn bound_hook_use<'t>(
 fn callee_of(node: Node) -> Option<Node> {
     let parent = node.parent()?;
     (parent.kind() == "call_expression"
-        && parent.child_by_field_name("function")?.id() == node.id())
+        && parent.field("function")?.id() == node.id())
     .then_some(parent)
 }
 
@@ -597,7 +599,7 @@ fn escape_finding(node: Node, api: Api, src: &str) -> Finding {
         Some("arguments") => node
             .parent()
             .and_then(|a| a.parent())
-            .and_then(|c| c.child_by_field_name("function"))
+            .and_then(|c| c.field("function"))
             .map(|f| format!("to `{}`", text(f, src)))
             .unwrap_or_else(|| "as an argument".into()),
         Some("return_statement") => "as a return value".into(),
@@ -793,15 +795,15 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
             continue;
         };
         let (Some(pattern), Some(value)) = (
-            decl.child_by_field_name("name"),
-            decl.child_by_field_name("value"),
+            decl.field("name"),
+            decl.field("value"),
         ) else {
             continue;
         };
         if pattern.kind() != "object_pattern" || value.kind() != "call_expression" {
             continue;
         }
-        let Some(callee) = value.child_by_field_name("function") else {
+        let Some(callee) = value.field("function") else {
             continue;
         };
         if ctx
@@ -821,7 +823,7 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
                 }
                 "pair_pattern" => {
                     if let (Some(k), Some(v)) =
-                        (p.child_by_field_name("key"), p.child_by_field_name("value"))
+                        (p.field("key"), p.field("value"))
                     {
                         members.push((text(k, src).to_string(), text(v, src).to_string()));
                     }
