@@ -52,10 +52,7 @@ pub fn module_exports(root: Node, src: &str) -> ModuleExports {
     for stmt in root.named_children(&mut cursor) {
         match stmt.kind() {
             "import_statement" => {
-                let Some(spec) = stmt
-                    .field("source")
-                    .and_then(|s| string_value(s, src))
-                else {
+                let Some(spec) = stmt.field("source").and_then(|s| string_value(s, src)) else {
                     continue;
                 };
                 for n in descendants(stmt)
@@ -74,9 +71,7 @@ pub fn module_exports(root: Node, src: &str) -> ModuleExports {
                 }
             }
             "export_statement" => {
-                let source = stmt
-                    .field("source")
-                    .and_then(|s| string_value(s, src));
+                let source = stmt.field("source").and_then(|s| string_value(s, src));
                 if let Some(decl) = stmt.field("declaration") {
                     export_declaration(decl, src, &mut m);
                     continue;
@@ -133,10 +128,7 @@ fn export_declaration(decl: Node, src: &str, m: &mut ModuleExports) {
             .named_children(&mut c)
             .filter(|n| n.kind() == "variable_declarator")
         {
-            let (Some(name), value) = (
-                d.field("name"),
-                d.field("value"),
-            ) else {
+            let (Some(name), value) = (d.field("name"), d.field("value")) else {
                 continue;
             };
             if name.kind() != "identifier" {

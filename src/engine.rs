@@ -118,6 +118,42 @@ impl Engine {
             .any(|n| !base.is_match(n.as_bytes()))
     }
 
+    /// Offsets of every name a rule starts from: the legacy names, barrel
+    /// aliases, the step-up names, the legacy members a test may stub, and
+    /// the file's own names for Dynamic imports. Subtrees without one cannot
+    /// matter to any rule, so the analysis skips them.
+    fn marks(&self, src: &str, bindings: &Bindings) -> Vec<usize> {
+        const ALSO: &[&str] = &[
+            "isStepUpRequired",
+            "checkStepUpAuth",
+            "stepUpAuth",
+            "authenticateDevice",
+            "authenticateRecoveryCode",
+            "authDevice",
+            "authRecoveryCode",
+            "isRequiredForAction",
+        ];
+        let bytes = src.as_bytes();
+        let mut marks: Vec<usize> = self
+            .rule_filter
+            .find_iter(bytes)
+            .map(|m| m.start())
+            .collect();
+        let locals = bindings.dynamic_imports(&self.rules).flat_map(|d| {
+            d.named
+                .iter()
+                .map(|s| s.local.as_str())
+                .chain(d.namespace.as_deref())
+                .chain(d.default.as_deref())
+        });
+        for name in ALSO.iter().copied().chain(locals) {
+            marks.extend(memchr::memmem::find_iter(bytes, name.as_bytes()));
+        }
+        marks.sort_unstable();
+        marks.dedup();
+        marks
+    }
+
     /// Does a file that imports the SDK name any of the legacy API?
     pub fn needs_rules(&self, bytes: &[u8]) -> bool {
         self.rule_filter.is_match(bytes)
@@ -213,7 +249,9 @@ impl Engine {
         let tree = lang.parse(src);
         let root = tree.root_node();
         let mut bindings = Bindings::from_tree(root, src);
-        bindings.attach_barrels(&self.barrels, dir, &|name| self.needs_rules(name.as_bytes()));
+        bindings.attach_barrels(&self.barrels, dir, &|name| {
+            self.needs_rules(name.as_bytes())
+        });
         let mut out = SourceOutcome {
             has_dynamic_import: bindings.has_dynamic_import(&self.rules)
                 || reexports_dynamic(root, src, &self.rules),
@@ -229,7 +267,7 @@ impl Engine {
             return out;
         }
         let newline = rules::syntax::dominant_newline(src);
-        let nodes = crate::analysis::descendants(root);
+        let nodes = crate::analysis::descendants_touching(root, &self.marks(src, &bindings));
         let index = crate::analysis::NodeIndex::build(&nodes, &tree.language());
         let ctx = FileCtx {
             src,
@@ -314,7 +352,9 @@ impl Engine {
         })?;
         let mid_tree = lang.parse(&middle);
         let mut mid_bindings = Bindings::from_tree(mid_tree.root_node(), &middle);
-        mid_bindings.attach_barrels(&self.barrels, dir, &|name| self.needs_rules(name.as_bytes()));
+        mid_bindings.attach_barrels(&self.barrels, dir, &|name| {
+            self.needs_rules(name.as_bytes())
+        });
         let import_edits = rules::imports::plan(
             &middle,
             mid_tree.root_node(),

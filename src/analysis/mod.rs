@@ -56,6 +56,45 @@ pub fn descendants(root: Node) -> Vec<Node> {
     out
 }
 
+/// The nodes whose byte range holds one of `marks` (sorted offsets), with
+/// their ancestors, in source order: subtrees without a mark are skipped.
+pub fn descendants_touching<'t>(root: Node<'t>, marks: &[usize]) -> Vec<Node<'t>> {
+    let touches = |n: Node| {
+        let i = marks.partition_point(|&m| m < n.start_byte());
+        i < marks.len() && marks[i] < n.end_byte()
+    };
+    let mut out = Vec::new();
+    if !touches(root) {
+        return out;
+    }
+    let mut cursor = root.walk();
+    'walk: loop {
+        out.push(cursor.node());
+        if cursor.goto_first_child() {
+            loop {
+                if touches(cursor.node()) {
+                    continue 'walk;
+                }
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+            cursor.goto_parent();
+        }
+        loop {
+            while cursor.goto_next_sibling() {
+                if touches(cursor.node()) {
+                    continue 'walk;
+                }
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    out
+}
+
 /// The nodes of one file grouped by the kinds the rules look for, found in
 /// one pass by numeric kind id (comparing kind names costs a C-string
 /// conversion per node).

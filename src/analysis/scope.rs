@@ -74,9 +74,7 @@ pub fn declares(scope: Node, name: &str, src: &str) -> bool {
             .is_some_and(|p| pattern_binds(p, name, src));
     }
     if matches!(scope.kind(), "for_in_statement" | "for_statement") {
-        let left = scope
-            .field("left")
-            .or_else(|| scope.field("initializer"));
+        let left = scope.field("left").or_else(|| scope.field("initializer"));
         return left
             .is_some_and(|l| declaration_binds(l, name, src) || pattern_binds(l, name, src));
     }
@@ -95,13 +93,12 @@ fn declaration_binds(stmt: Node, name: &str, src: &str) -> bool {
             let mut cursor = stmt.walk();
             stmt.named_children(&mut cursor).any(|d| {
                 d.kind() == "variable_declarator"
-                    && d.field("name")
-                        .is_some_and(|n| pattern_binds(n, name, src))
+                    && d.field("name").is_some_and(|n| pattern_binds(n, name, src))
             })
         }
-        "function_declaration" | "generator_function_declaration" | "class_declaration" => stmt
-            .field("name")
-            .is_some_and(|n| text(n, src) == name),
+        "function_declaration" | "generator_function_declaration" | "class_declaration" => {
+            stmt.field("name").is_some_and(|n| text(n, src) == name)
+        }
         "export_statement" => stmt
             .field("declaration")
             .is_some_and(|d| declaration_binds(d, name, src)),

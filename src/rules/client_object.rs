@@ -27,25 +27,19 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
         let Some(chain) = client_chain(callee, src) else {
             continue;
         };
-        let object = callee
-            .field("object")
-            .expect("chain has an object");
+        let object = callee.field("object").expect("chain has an object");
         // The first link that changes: `mfa` of `X.mfa.f`, or `ui` of `X.ui.mfa.show`.
         let link = match chain.as_str() {
             "mfa.show" => match object.field("object") {
                 Some(ui)
                     if ui.kind() == "member_expression"
-                        && ui
-                            .field("property")
-                            .is_some_and(|p| text(p, src) == "ui") =>
+                        && ui.field("property").is_some_and(|p| text(p, src) == "ui") =>
                 {
                     ui.field("property").expect("checked")
                 }
                 _ => continue,
             },
-            _ => object
-                .field("property")
-                .expect("chain has a property"),
+            _ => object.field("property").expect("chain has a property"),
         };
         let rename = |target: &str| {
             Edit::replace(

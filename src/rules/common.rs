@@ -18,10 +18,7 @@ use tree_sitter::Node;
 pub fn classify_action(value: Node, ctx: &FileCtx) -> CheckedAction {
     let value = unwrap_parens(value);
     if value.kind() == "member_expression"
-        && let (Some(obj), Some(prop)) = (
-            value.field("object"),
-            value.field("property"),
-        )
+        && let (Some(obj), Some(prop)) = (value.field("object"), value.field("property"))
         && ctx
             .bindings
             .dynamic_name(obj, ctx.src, ctx.rules)
@@ -85,10 +82,7 @@ fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<S
         .and_then(|a| ObjectArg::from_node(*a, ctx.src))?
         .value("scope")?;
     let value = unwrap_parens(value);
-    let (obj, prop) = (
-        value.field("object")?,
-        value.field("property")?,
-    );
+    let (obj, prop) = (value.field("object")?, value.field("property")?);
     ctx.bindings
         .dynamic_name(obj, ctx.src, ctx.rules)
         .filter(|d| d.imported == "TokenScope")
@@ -120,9 +114,7 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
                 .parent()?
                 .parent()
                 .filter(|d| d.kind() == "variable_declarator")?;
-            let callee = declarator
-                .field("value")?
-                .field("function")?;
+            let callee = declarator.field("value")?.field("function")?;
             let hook = ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules)?;
             if hook.imported != ctx.rules.step_up_hook {
                 return None;
@@ -141,12 +133,12 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
         })
         .collect();
     let step_up = index.calls.iter().filter_map(|call| {
-            step_up_check(*call, ctx, &step_up_members).map(|scope| ActionCheck {
-                start: call.start_byte(),
-                function: function_range(*call),
-                action: CheckedAction::Scope(scope),
-            })
-        });
+        step_up_check(*call, ctx, &step_up_members).map(|scope| ActionCheck {
+            start: call.start_byte(),
+            function: function_range(*call),
+            action: CheckedAction::Scope(scope),
+        })
+    });
     index
         .calls
         .iter()
@@ -438,24 +430,16 @@ pub fn result_use(call: Node, src: &str) -> Option<String> {
                 return (!in_jsx).then(|| "returned from an arrow function".to_string());
             }
             "variable_declarator" => {
-                let name = parent
-                    .field("name")
-                    .map(|n| text(n, src))
-                    .unwrap_or("?");
+                let name = parent.field("name").map(|n| text(n, src)).unwrap_or("?");
                 return Some(format!("assigned to `{name}`"));
             }
             "assignment_expression" => {
-                let left = parent
-                    .field("left")
-                    .map(|n| text(n, src))
-                    .unwrap_or("?");
+                let left = parent.field("left").map(|n| text(n, src)).unwrap_or("?");
                 return Some(format!("assigned to `{left}`"));
             }
             "return_statement" => return Some("returned to the caller".into()),
             "arguments" => {
-                let f = parent
-                    .parent()
-                    .and_then(|c| c.field("function"));
+                let f = parent.parent().and_then(|c| c.field("function"));
                 return Some(format!(
                     "passed to `{}`",
                     f.map(|f| text(f, src)).unwrap_or("?")

@@ -154,10 +154,7 @@ fn hook_mutations(declarators: &[Node], ctx: &FileCtx) -> Vec<MutationBinding> {
     let src = ctx.src;
     let mut out = Vec::new();
     for d in declarators {
-        let (Some(name), Some(value)) = (
-            d.field("name"),
-            d.field("value"),
-        ) else {
+        let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
             continue;
         };
         let Some(callee) = value.field("function") else {
@@ -183,12 +180,10 @@ fn hook_mutations(declarators: &[Node], ctx: &FileCtx) -> Vec<MutationBinding> {
                 for p in name.named_children(&mut cursor) {
                     let (key, local) = match p.kind() {
                         "shorthand_property_identifier_pattern" => (text(p, src), text(p, src)),
-                        "pair_pattern" => {
-                            match (p.field("key"), p.field("value")) {
-                                (Some(k), Some(v)) => (text(k, src), text(v, src)),
-                                _ => continue,
-                            }
-                        }
+                        "pair_pattern" => match (p.field("key"), p.field("value")) {
+                            (Some(k), Some(v)) => (text(k, src), text(v, src)),
+                            _ => continue,
+                        },
                         _ => continue,
                     };
                     if matches!(key, "mutate" | "mutateAsync") {

@@ -84,7 +84,12 @@ fn report_test_mocks(ctx: &FileCtx, plan: &mut Plan) {
     let mut factories: Vec<(usize, usize)> = Vec::new();
     // Calls first: a stub inside a reported mock factory is not reported again.
     let index = ctx.index;
-    for &node in index.calls.iter().chain(&index.as_expressions).chain(&index.pairs) {
+    for &node in index
+        .calls
+        .iter()
+        .chain(&index.as_expressions)
+        .chain(&index.pairs)
+    {
         match node.kind() {
             "call_expression" => {
                 let Some(callee) = node.field("function") else {
@@ -157,10 +162,7 @@ fn report_test_mocks(ctx: &FileCtx, plan: &mut Plan) {
                 if factories.iter().any(|(s, e)| at >= *s && at < *e) {
                     continue;
                 }
-                let (Some(key), Some(value)) = (
-                    node.field("key"),
-                    node.field("value"),
-                ) else {
+                let (Some(key), Some(value)) = (node.field("key"), node.field("value")) else {
                     continue;
                 };
                 let is_stub = value.kind() == "call_expression"
@@ -215,10 +217,7 @@ fn report_legacy_reexports(ctx: &FileCtx, plan: &mut Plan) {
                     (node, origin)
                 }
                 "variable_declarator" => {
-                    let Some(v) = node
-                        .field("value")
-                        .filter(|v| v.kind() == "identifier")
-                    else {
+                    let Some(v) = node.field("value").filter(|v| v.kind() == "identifier") else {
                         continue;
                     };
                     (
@@ -251,10 +250,7 @@ fn report_token_options(ctx: &FileCtx, plan: &mut Plan) {
     // Names bound to the result of a Dynamic hook: `const x = useX()`, `const { a } = useX()`.
     let mut hook_results: Vec<&str> = Vec::new();
     for d in &ctx.index.declarators {
-        let (Some(name), Some(value)) = (
-            d.field("name"),
-            d.field("value"),
-        ) else {
+        let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
             continue;
         };
         let from_dynamic = value

@@ -203,10 +203,8 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
                             (text(prop, src), text(prop, src))
                         }
                         "pair_pattern" => {
-                            let (Some(k), Some(v)) = (
-                                prop.field("key"),
-                                prop.field("value"),
-                            ) else {
+                            let (Some(k), Some(v)) = (prop.field("key"), prop.field("value"))
+                            else {
                                 continue;
                             };
                             if v.kind() != "identifier" {
@@ -279,10 +277,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
                     ));
                     continue;
                 };
-                let prop = member
-                    .field("property")
-                    .map(|p| text(p, src))
-                    .unwrap_or("");
+                let prop = member.field("property").map(|p| text(p, src)).unwrap_or("");
                 let api = Api::of_mfa_member(prop);
                 match (api, callee_of(member)) {
                     (Some(api), Some(call)) => calls.push(Call {
@@ -569,11 +564,7 @@ fn bound_hook_use<'t>(
     }
     let pattern = declarator.field("name")?;
     let namespace = (callee.kind() == "member_expression")
-        .then(|| {
-            callee
-                .field("object")
-                .map(|o| text(o, src).to_string())
-        })
+        .then(|| callee.field("object").map(|o| text(o, src).to_string()))
         .flatten();
     Some(HookUse {
         hook,
@@ -588,9 +579,8 @@ fn bound_hook_use<'t>(
 /// The call whose callee is exactly `node`.
 fn callee_of(node: Node) -> Option<Node> {
     let parent = node.parent()?;
-    (parent.kind() == "call_expression"
-        && parent.field("function")?.id() == node.id())
-    .then_some(parent)
+    (parent.kind() == "call_expression" && parent.field("function")?.id() == node.id())
+        .then_some(parent)
 }
 
 fn escape_finding(node: Node, api: Api, src: &str) -> Finding {
@@ -794,10 +784,7 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
         let Some(decl) = stmt.named_child(0) else {
             continue;
         };
-        let (Some(pattern), Some(value)) = (
-            decl.field("name"),
-            decl.field("value"),
-        ) else {
+        let (Some(pattern), Some(value)) = (decl.field("name"), decl.field("value")) else {
             continue;
         };
         if pattern.kind() != "object_pattern" || value.kind() != "call_expression" {
@@ -822,9 +809,7 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
                     members.push((text(p, src).to_string(), text(p, src).to_string()));
                 }
                 "pair_pattern" => {
-                    if let (Some(k), Some(v)) =
-                        (p.field("key"), p.field("value"))
-                    {
+                    if let (Some(k), Some(v)) = (p.field("key"), p.field("value")) {
                         members.push((text(k, src).to_string(), text(v, src).to_string()));
                     }
                 }
