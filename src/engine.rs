@@ -165,6 +165,16 @@ impl Engine {
     }
 
     pub fn process_file(&self, path: &Path, display: &str) -> FileResult {
+        self.process_file_with(path, display, None)
+    }
+
+    /// As `process_file`, with the bytes when the caller has them already.
+    pub fn process_file_with(
+        &self,
+        path: &Path,
+        display: &str,
+        read: Option<Vec<u8>>,
+    ) -> FileResult {
         let mut result = FileResult::untouched(path, display);
         let problem = |message: String, is_error: bool| Problem {
             path: display.to_string(),
@@ -174,7 +184,7 @@ impl Engine {
         let Some(lang) = Lang::from_path(path) else {
             return result;
         };
-        let bytes = match std::fs::read(path) {
+        let bytes = match read.map_or_else(|| std::fs::read(path), Ok) {
             Ok(b) => b,
             Err(e) => {
                 result.problem = Some(problem(format!("cannot read: {e}"), true));

@@ -86,16 +86,17 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
         }));
     }
     // Pass 1: read every file once; note the candidates and the re-exports.
-    let first = first_pass(&targets, engine);
-    engine.set_barrels(BarrelIndex::new(
-        first
-            .iter()
-            .zip(&targets)
-            .filter_map(|((_, e), t)| e.take().map(|e| (t.path.clone(), e)))
-            .collect(),
-        &engine.rules,
-    ));
-    let mut candidates: Vec<bool> = first.iter().map(|(c, _)| *c).collect();
+    let mut candidates = Vec::with_capacity(targets.len());
+    let mut kept = Vec::with_capacity(targets.len());
+    let mut reexports = Vec::new();
+    for (first, t) in first_pass(&targets, engine).into_iter().zip(&targets) {
+        candidates.push(first.candidate);
+        kept.push(first.bytes);
+        if let Some(e) = first.exports {
+            reexports.push((t.path.clone(), e));
+        }
+    }
+    engine.set_barrels(BarrelIndex::new(reexports, &engine.rules));
     // Names barrels export under names of their own may sit in files pass 1 let go.
     if engine.barrel_aliases_need_rescan() {
         candidates
@@ -109,10 +110,11 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
     let progress = Progress::start(targets.len(), show_progress);
     let results: Vec<FileResult> = targets
         .par_iter()
-        .zip(&candidates)
-        .map(|(t, candidate)| {
+        .zip(candidates.par_iter())
+        .zip(kept.into_par_iter())
+        .map(|((t, candidate), bytes)| {
             let r = if *candidate {
-                engine.process_file(&t.path, &t.display)
+                engine.process_file_with(&t.path, &t.display, bytes)
             } else {
                 FileResult::untouched(&t.path, &t.display)
             };
@@ -173,17 +175,30 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
     })
 }
 
+/// What pass 1 learns of one file.
+struct FirstPass {
+    candidate: bool,
+    exports: Option<ModuleExports>,
+    /// A candidate's bytes, kept for pass 2 while they fit the budget.
+    bytes: Option<Vec<u8>>,
+}
+
 /// The first pass: read each file once; is it a candidate, and what does it
 /// re-export (parsed only when it looks like a barrel)?
-fn first_pass(
-    targets: &[crate::walk::Target],
-    engine: &Engine,
-) -> Vec<(bool, std::cell::Cell<Option<ModuleExports>>)> {
+fn first_pass(targets: &[crate::walk::Target], engine: &Engine) -> Vec<FirstPass> {
+    // Candidates' bytes are kept for pass 2 up to this much, re-read beyond.
+    const KEEP_BYTES: usize = 64 << 20;
+    let kept_total = AtomicUsize::new(0);
     targets
         .par_iter()
         .map(|t| {
             let Ok(bytes) = std::fs::read(&t.path) else {
-                return (true, None.into()); // pass 2 reports the error
+                // Pass 2 reads it again and reports the error.
+                return FirstPass {
+                    candidate: true,
+                    exports: None,
+                    bytes: None,
+                };
             };
             let candidate = engine.is_candidate(&bytes);
             let exports = (looks_like_barrel(&bytes)
@@ -195,7 +210,13 @@ fn first_pass(
                     let tree = lang.parse(text);
                     Some(module_exports(tree.root_node(), text))
                 });
-            (candidate, exports.into())
+            let keep = candidate
+                && kept_total.fetch_add(bytes.len(), Ordering::Relaxed) + bytes.len() <= KEEP_BYTES;
+            FirstPass {
+                candidate,
+                exports,
+                bytes: keep.then_some(bytes),
+            }
         })
         .collect()
 }

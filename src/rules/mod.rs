@@ -202,7 +202,23 @@ fn report_legacy_reexports(ctx: &FileCtx, plan: &mut Plan) {
         let source = stmt
             .field("source")
             .and_then(|s| crate::analysis::string_value(s, src));
-        for node in descendants(stmt) {
+        // The export clause's specifiers and `export const` declarators; never
+        // the body of an exported function.
+        let mut c2 = stmt.walk();
+        let parts: Vec<Node> = stmt
+            .named_children(&mut c2)
+            .flat_map(|child| {
+                let mut c3 = child.walk();
+                let inner: Vec<Node> = match child.kind() {
+                    "export_clause" | "lexical_declaration" | "variable_declaration" => {
+                        child.named_children(&mut c3).collect()
+                    }
+                    _ => vec![],
+                };
+                inner
+            })
+            .collect();
+        for node in parts {
             let (name, origin) = match node.kind() {
                 "export_specifier" => {
                     let Some(n) = node.field("name") else {
