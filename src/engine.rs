@@ -360,7 +360,7 @@ impl Engine {
                 o.first, o.second
             )
         })?;
-        let mid_tree = lang.parse(&middle);
+        let mid_tree = lang.reparse(tree, src, &plan.edits, &middle);
         let mut mid_bindings = Bindings::from_tree(mid_tree.root_node(), &middle);
         mid_bindings.attach_barrels(&self.barrels, dir, &|name| {
             self.needs_rules(name.as_bytes())
@@ -380,7 +380,8 @@ impl Engine {
                 o.first, o.second
             )
         })?;
-        let errors_after = syntax_error_count(&lang.parse(&out));
+        let errors_after =
+            syntax_error_count(&lang.reparse(&mid_tree, &middle, &import_edits, &out));
         if errors_after > errors_before {
             return Err(format!(
                 "the rewrite would introduce syntax errors ({errors_before} before, {errors_after} after)"

@@ -33,13 +33,77 @@ impl Lang {
     }
 
     pub fn parse(self, src: &str) -> tree_sitter::Tree {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&self.language())
-            .expect("grammar version matches the tree-sitter runtime");
-        parser
-            .parse(src, None)
-            .expect("parsing without a timeout or cancellation always yields a tree")
+        self.parse_with(src, None)
+    }
+
+    /// Parse `new_src`, the text of `old` after `edits` (in `old_src`'s
+    /// offsets): tree-sitter reuses every subtree the edits did not touch.
+    pub fn reparse(
+        self,
+        old: &tree_sitter::Tree,
+        old_src: &str,
+        edits: &[crate::edit::Edit],
+        new_src: &str,
+    ) -> tree_sitter::Tree {
+        let mut tree = old.clone();
+        let mut sorted: Vec<&crate::edit::Edit> = edits.iter().collect();
+        sorted.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
+        sorted.dedup_by(|a, b| a == b);
+        // Last edit first: the offsets of the ones before it stay valid.
+        for e in sorted {
+            let start_position = point_at(old_src, e.start);
+            tree.edit(&tree_sitter::InputEdit {
+                start_byte: e.start,
+                old_end_byte: e.end,
+                new_end_byte: e.start + e.text.len(),
+                start_position,
+                old_end_position: point_at(old_src, e.end),
+                new_end_position: advance(start_position, &e.text),
+            });
+        }
+        self.parse_with(new_src, Some(&tree))
+    }
+
+    fn parse_with(self, src: &str, old: Option<&tree_sitter::Tree>) -> tree_sitter::Tree {
+        thread_local! {
+            static PARSERS: std::cell::RefCell<[Option<tree_sitter::Parser>; 2]> = const { std::cell::RefCell::new([None, None]) };
+        }
+        PARSERS.with(|parsers| {
+            let mut parsers = parsers.borrow_mut();
+            let parser = parsers[self as usize].get_or_insert_with(|| {
+                let mut p = tree_sitter::Parser::new();
+                p.set_language(&self.language())
+                    .expect("grammar version matches the tree-sitter runtime");
+                p
+            });
+            parser
+                .parse(src, old)
+                .expect("parsing without a timeout or cancellation always yields a tree")
+        })
+    }
+}
+
+fn point_at(src: &str, offset: usize) -> tree_sitter::Point {
+    let before = &src.as_bytes()[..offset];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let column = offset
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+    tree_sitter::Point { row, column }
+}
+
+fn advance(start: tree_sitter::Point, text: &str) -> tree_sitter::Point {
+    match text.rfind('\n') {
+        Some(i) => tree_sitter::Point {
+            row: start.row + text.matches('\n').count(),
+            column: text.len() - i - 1,
+        },
+        None => tree_sitter::Point {
+            row: start.row,
+            column: start.column + text.len(),
+        },
     }
 }
 
@@ -76,4 +140,24 @@ pub fn error_ranges(tree: &tree_sitter::Tree) -> Vec<(usize, usize)> {
         stack.extend(node.children(&mut cursor));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lang;
+    use crate::edit::{Edit, apply};
+
+    #[test]
+    fn incremental_reparse_equals_a_full_parse() {
+        let src = "import { a } from 'x';\r\nconst f = () => {\n  a({ b: 1 });\n};\n";
+        let edits = vec![
+            Edit::replace(9, 10, "bb, c"),
+            Edit::replace(src.find("b: 1").unwrap(), src.find("b: 1").unwrap() + 4, "requestedScopes: [\n  T.X]"),
+            Edit::insert(src.len(), "export {};\n"),
+        ];
+        let out = apply(src, &edits).unwrap();
+        let old = Lang::Tsx.parse(src);
+        let incremental = Lang::Tsx.reparse(&old, src, &edits, &out);
+        assert_eq!(incremental.root_node().to_sexp(), Lang::Tsx.parse(&out).root_node().to_sexp());
+    }
 }

@@ -192,18 +192,27 @@ fn first_pass(targets: &[crate::walk::Target], engine: &Engine) -> Vec<FirstPass
     targets
         .par_iter()
         .map(|t| {
-            let Ok(bytes) = std::fs::read(&t.path) else {
+            // One buffer per thread: most files are read, tested and dropped.
+            thread_local! {
+                static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            }
+            BUF.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            buf.clear();
+            let read = std::fs::File::open(&t.path).and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf));
+            if read.is_err() {
                 // Pass 2 reads it again and reports the error.
                 return FirstPass {
                     candidate: true,
                     exports: None,
                     bytes: None,
                 };
-            };
-            let candidate = engine.is_candidate(&bytes);
-            let exports = (looks_like_barrel(&bytes)
+            }
+            let bytes: &[u8] = &buf;
+            let candidate = engine.is_candidate(bytes);
+            let exports = (looks_like_barrel(bytes)
                 && bytes.len() as u64 <= crate::engine::MAX_FILE_BYTES)
-                .then(|| std::str::from_utf8(&bytes).ok())
+                .then(|| std::str::from_utf8(bytes).ok())
                 .flatten()
                 .and_then(|text| {
                     let lang = crate::lang::Lang::from_path(&t.path)?;
@@ -215,8 +224,9 @@ fn first_pass(targets: &[crate::walk::Target], engine: &Engine) -> Vec<FirstPass
             FirstPass {
                 candidate,
                 exports,
-                bytes: keep.then_some(bytes),
+                bytes: keep.then(|| bytes.to_vec()),
             }
+        })
         })
         .collect()
 }
