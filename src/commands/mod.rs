@@ -108,23 +108,20 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
     // Pass 2: the whole pipeline, for candidates only.
     let show_progress = !common.quiet && std::io::stderr().is_terminal();
     let progress = Progress::start(targets.len(), show_progress);
+    // Only candidates get a result: the others are counted, never reported.
     let results: Vec<FileResult> = targets
         .par_iter()
         .zip(candidates.par_iter())
         .zip(kept.into_par_iter())
-        .map(|((t, candidate), bytes)| {
-            let r = if *candidate {
-                engine.process_file_with(&t.path, &t.display, bytes)
-            } else {
-                FileResult::untouched(&t.path, &t.display)
-            };
+        .filter_map(|((t, candidate), bytes)| {
+            let r = candidate.then(|| engine.process_file_with(&t.path, &t.display, bytes));
             progress.tick();
             r
         })
         .collect();
     progress.finish();
     let mut summary = Summary {
-        files_scanned: results.len(),
+        files_scanned: targets.len(),
         ..Default::default()
     };
     let mut findings = Vec::new();
