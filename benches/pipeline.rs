@@ -14,12 +14,16 @@ use stepup::ruleset::Ruleset;
 
 fn pipeline(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src = std::fs::read_to_string(root.join("examples/wallet-app/src/components/TotpSignForm.tsx")).unwrap();
+    let src =
+        std::fs::read_to_string(root.join("examples/wallet-app/src/components/TotpSignForm.tsx"))
+            .unwrap();
     let rules = Ruleset::builtin();
     let engine = Engine::new(rules.clone());
     let dir = root.join("examples/wallet-app/src/components");
 
-    c.bench_function("prefilter", |b| b.iter(|| engine.is_candidate(black_box(src.as_bytes()))));
+    c.bench_function("prefilter", |b| {
+        b.iter(|| engine.is_candidate(black_box(src.as_bytes())))
+    });
     c.bench_function("parse", |b| b.iter(|| Lang::Tsx.parse(black_box(&src))));
     let tree = Lang::Tsx.parse(&src);
     c.bench_function("analyse + plan", |b| {

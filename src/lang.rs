@@ -152,12 +152,19 @@ mod tests {
         let src = "import { a } from 'x';\r\nconst f = () => {\n  a({ b: 1 });\n};\n";
         let edits = vec![
             Edit::replace(9, 10, "bb, c"),
-            Edit::replace(src.find("b: 1").unwrap(), src.find("b: 1").unwrap() + 4, "requestedScopes: [\n  T.X]"),
+            Edit::replace(
+                src.find("b: 1").unwrap(),
+                src.find("b: 1").unwrap() + 4,
+                "requestedScopes: [\n  T.X]",
+            ),
             Edit::insert(src.len(), "export {};\n"),
         ];
         let out = apply(src, &edits).unwrap();
         let old = Lang::Tsx.parse(src);
         let incremental = Lang::Tsx.reparse(&old, src, &edits, &out);
-        assert_eq!(incremental.root_node().to_sexp(), Lang::Tsx.parse(&out).root_node().to_sexp());
+        assert_eq!(
+            incremental.root_node().to_sexp(),
+            Lang::Tsx.parse(&out).root_node().to_sexp()
+        );
     }
 }
