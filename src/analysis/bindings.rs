@@ -46,6 +46,25 @@ pub struct ImportDecl {
 }
 
 impl ImportDecl {
+    /// The statement `stmt` importing `module` (its string literal `source`), names not yet read.
+    fn empty(stmt: Node, source: Node, module: String, form: ImportForm, src: &str) -> ImportDecl {
+        ImportDecl {
+            start: stmt.start_byte(),
+            end: stmt.end_byte(),
+            module,
+            quote: text(source, src).chars().next().unwrap_or('\''),
+            form,
+            type_only: false,
+            default: None,
+            namespace: None,
+            named: Vec::new(),
+            braces: None,
+            braces_have_comment: false,
+            semicolon: text(stmt, src).trim_end().ends_with(';'),
+            star_modules: Vec::new(),
+        }
+    }
+
     /// Does this import bring in anything of Dynamic's, directly or through a barrel?
     pub fn is_dynamic(&self, rules: &Ruleset) -> bool {
         rules.is_dynamic_module(&self.module)
@@ -217,22 +236,7 @@ impl Bindings {
 fn esm_import(stmt: Node, src: &str) -> Option<ImportDecl> {
     let source = stmt.field("source")?;
     let module = string_value(source, src)?.to_string();
-    let quote = text(source, src).chars().next().unwrap_or('\'');
-    let mut decl = ImportDecl {
-        start: stmt.start_byte(),
-        end: stmt.end_byte(),
-        module,
-        quote,
-        form: ImportForm::Esm,
-        type_only: false,
-        default: None,
-        namespace: None,
-        named: Vec::new(),
-        braces: None,
-        braces_have_comment: false,
-        semicolon: text(stmt, src).trim_end().ends_with(';'),
-        star_modules: Vec::new(),
-    };
+    let mut decl = ImportDecl::empty(stmt, source, module, ImportForm::Esm, src);
     let mut cursor = stmt.walk();
     for child in stmt.children(&mut cursor) {
         if child.kind() == "type" || text(child, src) == "type" && !child.is_named() {
@@ -309,23 +313,8 @@ fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
     let args = super::call_args(value);
     let source = *args.first()?;
     let module = string_value(source, src)?.to_string();
-    let quote = text(source, src).chars().next().unwrap_or('\'');
     let name = declarator.field("name")?;
-    let mut decl = ImportDecl {
-        start: stmt.start_byte(),
-        end: stmt.end_byte(),
-        module,
-        quote,
-        form: ImportForm::Require,
-        type_only: false,
-        default: None,
-        namespace: None,
-        named: Vec::new(),
-        braces: None,
-        braces_have_comment: false,
-        semicolon: text(stmt, src).trim_end().ends_with(';'),
-        star_modules: Vec::new(),
-    };
+    let mut decl = ImportDecl::empty(stmt, source, module, ImportForm::Require, src);
     match name.kind() {
         "identifier" => decl.namespace = Some(text(name, src).to_string()),
         "object_pattern" => {
