@@ -208,6 +208,12 @@ pub const RULES: &[RuleInfo] = &[
         "Elevated access tokens expire (single-use after 5 minutes, multi-use after 10): check flows that relied on a long-lived token.",
     ),
     rule(
+        "login-mfa",
+        Info,
+        "login-time MFA: a call that asks for no token",
+        "authenticateDevice({ code }), authenticatePasskeyMFA() and the like without createMfaToken are login, enrolment or session MFA; step-up authentication does not replace them, so stepup leaves them unchanged.",
+    ),
+    rule(
         "not-rewritten",
         Error,
         "the file's edits were dropped",

@@ -6,7 +6,7 @@
 use crate::analysis::Field;
 
 use super::common::{
-    TokenCall, TokenOutcome, TokenScopeAccess, action_check_rewrite, client_chain, token_call,
+    self, TokenCall, TokenOutcome, TokenScopeAccess, action_check_rewrite, client_chain, token_call,
 };
 use super::{FileCtx, Plan};
 use crate::analysis::infer::ActionCheck;
@@ -127,6 +127,9 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
                 plan.findings.extend(findings);
             }
             TokenOutcome::Manual(f) => plan.findings.push(f),
+            TokenOutcome::NoToken {
+                has_requested_scopes: false,
+            } if chain != "mfa.show" => plan.findings.push(common::login_mfa(call, legacy)),
             TokenOutcome::NoToken { .. } => {}
         }
     }

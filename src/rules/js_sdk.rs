@@ -82,6 +82,9 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
                     plan.findings.extend(findings);
                 }
                 TokenOutcome::Manual(f) => plan.findings.push(f),
+                TokenOutcome::NoToken {
+                    has_requested_scopes: false,
+                } => plan.findings.push(super::common::login_mfa(call, name)),
                 TokenOutcome::NoToken { .. } => {}
             }
             continue;

@@ -730,6 +730,9 @@ fn decide_call(
             }
         }
         // Login-time MFA or already migrated: not action-based MFA.
+        TokenOutcome::NoToken {
+            has_requested_scopes: false,
+        } => Decision::Keep(Some(common::login_mfa(call, api.legacy_name()))),
         TokenOutcome::NoToken { .. } => Decision::Keep(None),
     }
 }
