@@ -25,3 +25,9 @@ export async function nativePrompt() {
 export async function nativeLogin(code: string) {
   await nativeClient.mfa.authenticateDevice({ code });
 }
+
+export async function nativeRecoverAndUpdateProfile(recoveryCode: string) {
+  if (await nativeClient.mfa.isRequiredForAction({ mfaAction: MFAAction.UserUpdate })) {
+    await nativeClient.mfa.authenticateRecoveryCode({ code: recoveryCode, createMfaToken: { singleUse: true } });
+  }
+}
