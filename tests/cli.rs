@@ -536,3 +536,29 @@ fn quiet_drops_the_summary() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn verbose_lists_what_is_rewritten() {
+    let dir = repo(&[("a.tsx", LEGACY)]);
+    let quiet = stepup()
+        .arg("migrate")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("To rewrite:"));
+    let out = stepup()
+        .args(["migrate", "--verbose"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("To rewrite:\n  a.tsx:8:15  error  is-mfa-required-for-action (fixable)"),
+        "{stderr}"
+    );
+    stepup()
+        .args(["migrate", "--quiet", "--verbose"])
+        .current_dir(dir.path())
+        .assert()
+        .code(2);
+}

@@ -102,3 +102,51 @@ fn an_unreadable_directory_is_reported_and_the_run_goes_on() {
         "the other files are still checked"
     );
 }
+
+/// A write that fails halfway (a full disk): `ulimit -f` makes every write
+/// past 2 KiB fail with EFBIG, SIGXFSZ ignored so the write returns the error.
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_midway_leaves_the_file_intact_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut big = String::from(LEGACY);
+    while big.len() < 6 * 1024 {
+        big.push_str("// a long file: its rewrite does not fit under the file-size limit\n");
+    }
+    std::fs::write(dir.path().join("big.tsx"), &big).unwrap();
+    std::fs::write(dir.path().join("small.tsx"), LEGACY).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("stepup");
+    let out = std::process::Command::new("bash")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 2; exec \"$0\" migrate --write --allow-no-vcs .",
+        ])
+        .arg(&bin)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("big.tsx: not written: cannot write the temporary file"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("big.tsx")).unwrap(),
+        big,
+        "the original is intact"
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("small.tsx"))
+            .unwrap()
+            .contains("promptMfa()")
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.starts_with(".stepup-")),
+        "no temporary file is left: {names:?}"
+    );
+}
