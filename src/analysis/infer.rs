@@ -23,7 +23,6 @@ pub enum CheckedAction {
 
 #[derive(Debug, Clone)]
 pub struct ActionCheck {
-    pub start: usize,
     /// Innermost function around the check (its byte range), None at top level.
     pub function: Option<(usize, usize)>,
     pub action: CheckedAction,

@@ -134,7 +134,6 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
         .collect();
     let step_up = index.calls.iter().filter_map(|call| {
         step_up_check(*call, ctx, &step_up_members).map(|scope| ActionCheck {
-            start: call.start_byte(),
             function: function_range(*call),
             action: CheckedAction::Scope(scope),
         })
@@ -149,7 +148,6 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
                 .and_then(|a| ObjectArg::from_node(*a, ctx.src))?
                 .value("mfaAction")?;
             Some(ActionCheck {
-                start: call.start_byte(),
                 function: function_range(*call),
                 action: classify_action(value, ctx),
             })

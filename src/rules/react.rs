@@ -128,15 +128,9 @@ impl Slot<'_> {
 }
 
 struct CallRewrite {
-    slot: usize,
     callee: (usize, usize),
     member: &'static str,
     body: (usize, usize),
-}
-
-/// Where the step-up hook comes from and what its result is destructured into.
-struct StepUpBody {
-    members: BTreeSet<&'static str>,
 }
 
 pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
@@ -327,7 +321,6 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
                 slot.rewritten.push((c.call.start_byte(), member));
                 let body = hook_uses[slot.hook_use].body;
                 rewrites.push(CallRewrite {
-                    slot: c.slot,
                     callee: (c.callee.start_byte(), c.callee.end_byte()),
                     member,
                     body: (body.start_byte(), body.end_byte()),
@@ -345,20 +338,14 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
     }
 
     // Per body: the step-up members needed and their local names.
-    let mut bodies: BTreeMap<(usize, usize), StepUpBody> = BTreeMap::new();
+    let mut bodies: BTreeMap<(usize, usize), BTreeSet<&'static str>> = BTreeMap::new();
     for r in &rewrites {
-        bodies
-            .entry(r.body)
-            .or_insert_with(|| StepUpBody {
-                members: BTreeSet::new(),
-            })
-            .members
-            .insert(r.member);
+        bodies.entry(r.body).or_default().insert(r.member);
     }
     let mut names: BTreeMap<((usize, usize), &'static str), String> = BTreeMap::new();
     // Hook-use statements that the step-up declaration takes the place of.
     let mut replaced: Vec<usize> = Vec::new();
-    for (&body_range, b) in &bodies {
+    for (&body_range, members) in &bodies {
         let body = hook_uses
             .iter()
             .find(|u| (u.body.start_byte(), u.body.end_byte()) == body_range)
@@ -366,7 +353,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
             .body;
         let existing = existing_step_up(body, ctx);
         let mut added: Vec<(&'static str, String)> = Vec::new();
-        for &m in &b.members {
+        for &m in members {
             let local = match existing
                 .as_ref()
                 .and_then(|e| e.members.iter().find(|(k, _)| k == m))
@@ -435,7 +422,6 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
         let local = &names[&(r.body, r.member)];
         plan.edits
             .push(Edit::replace(r.callee.0, r.callee.1, local.clone()));
-        let _ = r.slot;
     }
 
     // Dependency arrays: the legacy name gives way to the names now called.
