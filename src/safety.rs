@@ -1,6 +1,6 @@
 //! Writing users' files without ever losing or half-writing one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -42,29 +42,68 @@ pub fn atomic_write(path: &Path, original: &[u8], new: &[u8]) -> Result<(), Stri
     Ok(())
 }
 
-/// What git says about the work tree a path is in.
-pub enum Vcs {
+/// Where a file stands with git.
+pub enum FileState {
     /// Not inside a git work tree (or git is not installed).
-    None,
-    /// Files with uncommitted changes (modified, staged, untracked), canonical paths.
-    Git { dirty: HashSet<PathBuf> },
+    NoVcs,
+    /// Modified, staged or untracked.
+    Dirty,
+    Clean,
 }
 
-pub fn vcs_status(dir: &Path) -> Vcs {
-    let top = Command::new("git")
+/// git's view of the files stepup may write: the work tree of each directory,
+/// and `git status` run once per work tree.
+#[derive(Default)]
+pub struct GitState {
+    toplevels: HashMap<PathBuf, Option<PathBuf>>,
+    dirty: HashMap<PathBuf, HashSet<PathBuf>>,
+}
+
+impl GitState {
+    pub fn state(&mut self, file: &Path) -> FileState {
+        let dir = file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let dir = dir.canonicalize().unwrap_or(dir.to_path_buf());
+        let top = self
+            .toplevels
+            .entry(dir.clone())
+            .or_insert_with(|| toplevel(&dir))
+            .clone();
+        let Some(top) = top else {
+            return FileState::NoVcs;
+        };
+        let dirty = self
+            .dirty
+            .entry(top.clone())
+            .or_insert_with(|| dirty_files(&top));
+        let canon = file.canonicalize().unwrap_or(file.to_path_buf());
+        if dirty.contains(&canon) {
+            FileState::Dirty
+        } else {
+            FileState::Clean
+        }
+    }
+}
+
+fn toplevel(dir: &Path) -> Option<PathBuf> {
+    let out = Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(["rev-parse", "--show-toplevel"])
-        .output();
-    let Ok(top) = top else { return Vcs::None };
-    if !top.status.success() {
-        return Vcs::None;
-    }
-    let toplevel =
-        PathBuf::from(String::from_utf8_lossy(&top.stdout).trim_end_matches(['\n', '\r']));
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim_end_matches(['\n', '\r'])))
+}
+
+/// Files with uncommitted changes (modified, staged, untracked), canonical paths.
+fn dirty_files(toplevel: &Path) -> HashSet<PathBuf> {
     let status = Command::new("git")
         .arg("-C")
-        .arg(&toplevel)
+        .arg(toplevel)
         .args([
             "status",
             "--porcelain=v1",
@@ -83,5 +122,5 @@ pub fn vcs_status(dir: &Path) -> Vcs {
             }
         }
     }
-    Vcs::Git { dirty }
+    dirty
 }

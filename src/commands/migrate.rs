@@ -5,12 +5,11 @@ use crate::cli::{Format, MigrateArgs};
 use crate::engine::FileResult;
 use crate::engine::Problem;
 use crate::output::{Report, diff, emit, human, markdown, use_color};
-use crate::safety::{Vcs, atomic_write, vcs_status};
+use crate::safety::{FileState, GitState, atomic_write};
 use crate::typecheck::{Compiler, new_in};
 use anyhow::Result;
-use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn run(args: MigrateArgs) -> Result<u8> {
     let mut engine = engine_for(&args.common)?;
@@ -49,36 +48,21 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
     };
     let mut written_files: Vec<usize> = Vec::new();
     if args.write {
-        let mut vcs_cache: HashMap<PathBuf, Vcs> = HashMap::new();
+        let mut git = GitState::default();
         let mut written = 0;
-        let mut refused_dirty = Vec::new();
         for (index, r) in scan.results.iter().enumerate() {
             let Some(change) = &r.change else { continue };
-            let dir = r
-                .path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let dir = dir.canonicalize().unwrap_or(dir.to_path_buf());
-            let vcs = vcs_cache
-                .entry(dir.clone())
-                .or_insert_with(|| vcs_status(&dir));
-            let refusal = match vcs {
-                Vcs::None if !args.allow_no_vcs => Some(
-                    "not inside a git work tree; pass --allow-no-vcs to write anyway".to_string(),
-                ),
-                Vcs::Git { dirty } if !args.allow_dirty => {
-                    let canon = r.path.canonicalize().unwrap_or(r.path.clone());
-                    dirty.contains(&canon).then(|| {
-                        refused_dirty.push(r.display.clone());
-                        "has uncommitted changes; commit or stash them, or pass --allow-dirty"
-                            .to_string()
-                    })
+            let refusal = match git.state(&r.path) {
+                FileState::NoVcs if !args.allow_no_vcs => {
+                    Some("not inside a git work tree; pass --allow-no-vcs to write anyway")
+                }
+                FileState::Dirty if !args.allow_dirty => {
+                    Some("has uncommitted changes; commit or stash them, or pass --allow-dirty")
                 }
                 _ => None,
             };
             let outcome = match refusal {
-                Some(reason) => Err(reason),
+                Some(reason) => Err(reason.to_string()),
                 None => atomic_write(&r.path, &change.original, change.rewritten.as_bytes()),
             };
             match outcome {
