@@ -6,6 +6,9 @@
 //! `STEPUP_BLESS=1 cargo test --test fixtures` rewrites the expected files
 //! from the current output, for review with `git diff`.
 
+mod common;
+
+use common::{copy_tree, files_under};
 use std::path::{Path, PathBuf};
 use stepup::engine::Engine;
 use stepup::finding::Finding;
@@ -102,20 +105,6 @@ fn every_fixture_matches() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-fn files_under(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(root).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
-    out
-}
-
 /// `fixtures/<case>/input/` is a whole project (barrels, tsconfig paths …):
 /// `stepup migrate --write` runs on a copy; every file must then equal
 /// `expected/<same path>` (or stay as it was when there is none), and the
@@ -133,11 +122,7 @@ fn every_project_fixture_matches() {
         projects += 1;
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let work = tempfile::tempdir().unwrap();
-        for f in files_under(&input) {
-            let dest = work.path().join(f.strip_prefix(&input).unwrap());
-            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            std::fs::copy(&f, &dest).unwrap();
-        }
+        copy_tree(&input, work.path());
         let check = assert_cmd::Command::cargo_bin("stepup")
             .unwrap()
             .args(["check", "--quiet", "."])
@@ -160,7 +145,7 @@ fn every_project_fixture_matches() {
         let expected_dir = dir.join("expected");
         if bless {
             let _ = std::fs::remove_dir_all(&expected_dir);
-            for f in files_under(work.path()) {
+            for f in files_under(work.path(), false) {
                 let rel = f.strip_prefix(work.path()).unwrap();
                 let after = std::fs::read(&f).unwrap();
                 if std::fs::read(input.join(rel)).unwrap() != after {
@@ -172,7 +157,7 @@ fn every_project_fixture_matches() {
             std::fs::write(dir.join("findings.txt"), &findings).unwrap();
             continue;
         }
-        for f in files_under(work.path()) {
+        for f in files_under(work.path(), false) {
             let rel = f.strip_prefix(work.path()).unwrap();
             let want = std::fs::read(expected_dir.join(rel))
                 .unwrap_or_else(|_| std::fs::read(input.join(rel)).unwrap());

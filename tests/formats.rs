@@ -3,6 +3,8 @@
 //! validated against the SARIF 2.1.0 JSON schema. `STEPUP_BLESS=1` rewrites
 //! the golden files. Plus the exit-code matrix and the CI-facing flags.
 
+mod common;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -14,21 +16,8 @@ fn golden_dir() -> PathBuf {
 /// where the repository is checked out).
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy(&golden_dir().join("project"), dir.path());
+    common::copy_tree(&golden_dir().join("project"), dir.path());
     dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-            copy(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
 }
 
 /// Timings vary from run to run; everything else must not.

@@ -6,6 +6,9 @@
 //! it. Without node/npm the tests skip with a message, except under `CI=true`,
 //! where they fail: CI must never pass by not checking.
 
+mod common;
+
+use common::{copy_tree, files_under};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -143,31 +146,6 @@ fn tsc(env: &Path, dir: &Path) -> Result<(), String> {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walk(from) {
-        let rel = entry.strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        std::fs::copy(&entry, &dest).unwrap();
-    }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            if p.file_name().is_some_and(|n| n == "node_modules") {
-                continue;
-            }
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 #[test]
 fn canaries_prove_the_sdk_types_are_real() {
     let Some(env) = env_dir() else { return };
@@ -204,7 +182,7 @@ fn fixtures_type_check() {
         }
         let name = dir.file_name().unwrap();
         let dest = work.path().join("src").join(name);
-        for f in walk(dir) {
+        for f in files_under(dir, true) {
             let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
             if matches!(ext, "ts" | "tsx" | "mts" | "cts") {
                 let rel = f.strip_prefix(dir).unwrap();
@@ -284,7 +262,7 @@ fn example_app_type_checks_before_and_after_migration() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let changed = walk(work.path())
+        let changed = files_under(work.path(), true)
             .into_iter()
             .filter(|p| {
                 let rel = p.strip_prefix(work.path()).unwrap();
