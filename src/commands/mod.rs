@@ -134,11 +134,14 @@ pub fn scan(common: &CommonArgs, engine: &mut Engine) -> Result<Scan, String> {
         findings.extend(r.findings.iter().cloned());
         problems.extend(r.problem.clone());
     }
+    let api_core_users: Vec<PathBuf> = results
+        .iter()
+        .filter(|r| r.needs_api_core)
+        .map(|r| crate::barrels::normalize(&r.path))
+        .collect();
     let needs_api_core = |dir: &std::path::Path| {
         let dir = crate::barrels::normalize(dir);
-        results
-            .iter()
-            .any(|r| r.needs_api_core && crate::barrels::normalize(&r.path).starts_with(&dir))
+        api_core_users.iter().any(|p| p.starts_with(&dir))
     };
     let (project_findings, project_problems) =
         project::check(&manifests, &engine.rules, &needs_api_core);
