@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use std::path::PathBuf;
 use stepup::lang::Lang;
-use stepup::walk::{WalkOptions, discover};
+use stepup::session::walk::{WalkOptions, discover};
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).expect("usage: bare_parse DIR"));

@@ -9,16 +9,17 @@ use stepup::analysis::bindings::Bindings;
 use stepup::analysis::{NodeIndex, descendants};
 use stepup::engine::Engine;
 use stepup::lang::Lang;
-use stepup::rules::{FileCtx, plan_file, syntax::dominant_newline};
-use stepup::ruleset::Ruleset;
+use stepup::migration::{FileCtx, plan_file, syntax::dominant_newline};
+use stepup::table::Table;
 
 fn pipeline(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let src =
         std::fs::read_to_string(root.join("examples/wallet-app/src/components/TotpSignForm.tsx"))
             .unwrap();
-    let rules = Ruleset::builtin();
+    let rules = Table::builtin();
     let engine = Engine::new(rules.clone());
+    let workspace = stepup::workspace::FsWorkspace::new();
     let dir = root.join("examples/wallet-app/src/components");
 
     c.bench_function("prefilter", |b| {
@@ -38,7 +39,7 @@ fn pipeline(c: &mut Criterion) {
                 root,
                 index: &index,
                 bindings: &bindings,
-                rules: &rules,
+                table: &rules,
                 scope_available: &no_scopes,
                 newline: dominant_newline(&src),
             };
@@ -46,7 +47,11 @@ fn pipeline(c: &mut Criterion) {
         })
     });
     c.bench_function("whole file (parse, plan, apply, verify)", |b| {
-        b.iter(|| engine.process_source(black_box(&src), Lang::Tsx, &dir))
+        let env = stepup::engine::FileEnv {
+            dir: &dir,
+            workspace: &workspace,
+        };
+        b.iter(|| engine.process(black_box(&src), Lang::Tsx, &env))
     });
 }
 

@@ -116,3 +116,41 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub max_warnings: usize,
 }
+
+/// The command line, resolved once: nothing downstream sees raw arguments.
+pub struct Options {
+    pub roots: Vec<PathBuf>,
+    pub walk: crate::session::walk::WalkOptions,
+    pub format: Format,
+    pub color: Color,
+    pub quiet: bool,
+    pub verbose: bool,
+    pub rules: Option<PathBuf>,
+}
+
+impl CommonArgs {
+    pub fn into_options(self) -> Options {
+        let roots = if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths
+        };
+        Options {
+            roots,
+            walk: crate::session::walk::WalkOptions {
+                no_ignore: self.no_ignore,
+                include: self.include,
+                exclude: self.exclude,
+            },
+            format: self.format,
+            color: self.color,
+            quiet: self.quiet,
+            verbose: self.verbose,
+            rules: self.rules,
+        }
+    }
+}
+
+pub fn parse() -> Cli {
+    <Cli as Parser>::parse()
+}

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Informational: an inferred decision to confirm.
@@ -71,16 +71,4 @@ impl Finding {
             message: message.into(),
         }
     }
-}
-
-/// A finding located in a file, ready for a printer.
-#[derive(Debug, Clone, Serialize)]
-pub struct Located {
-    pub path: String,
-    pub line: usize,
-    pub column: usize,
-    pub rule: &'static str,
-    pub severity: Severity,
-    pub fixable: bool,
-    pub message: String,
 }

@@ -1,7 +1,17 @@
-//! Runs every `fixtures/<case>/`: `input.<ext>` goes through the engine; the
-//! result must equal `expected.<ext>` (or the input itself when there is no
-//! expected file: a leave-alone case), and the findings must equal
-//! `findings.txt`. The expected output, run again, must change nothing.
+//! Runs every `fixtures/<case>/` as a test of its own
+//! (`cargo test --test fixtures <case>` runs one).
+//!
+//! A file fixture: `input.<ext>` goes through the engine (with an in-memory
+//! workspace: the fixture's own `node_modules` sdk-api-core declarations, if
+//! any, and nothing from outside the fixture); the result must equal
+//! `expected.<ext>` (or the input itself when there is none: a leave-alone
+//! case), the findings must equal `findings.txt`, and the expected output,
+//! run again, must change nothing. A `rules.toml` beside them is added to
+//! the table first, as `--rules` does.
+//!
+//! A project fixture (`input/` is a directory): `stepup migrate --write`
+//! runs on a copy; every file must then equal `expected/<same path>` (or stay
+//! as it was), and `stepup check` of the input must print `findings.txt`.
 //!
 //! `STEPUP_BLESS=1 cargo test --test fixtures` rewrites the expected files
 //! from the current output, for review with `git diff`.
@@ -9,15 +19,22 @@
 mod common;
 
 use common::{copy_tree, files_under};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use stepup::engine::Engine;
+use stepup::engine::{Engine, FileEnv};
 use stepup::finding::Finding;
 use stepup::lang::Lang;
-use stepup::ruleset::Ruleset;
+use stepup::table::Table;
+use stepup::workspace::memory::MemoryWorkspace;
+use stepup::workspace::token_scope_members;
+
+fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
 
 fn fixture_dirs() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures_root())
         .expect("fixtures/ exists")
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
@@ -31,6 +48,10 @@ fn find_named(dir: &Path, stem: &str) -> Option<PathBuf> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .find(|p| p.file_stem().and_then(|s| s.to_str()) == Some(stem))
+}
+
+fn bless() -> bool {
+    std::env::var_os("STEPUP_BLESS").is_some()
 }
 
 fn render_findings(src: &str, findings: &[Finding]) -> String {
@@ -50,146 +71,199 @@ fn render_findings(src: &str, findings: &[Finding]) -> String {
         .collect()
 }
 
-#[test]
-fn every_fixture_matches() {
-    let engine = Engine::new(Ruleset::builtin());
-    let bless = std::env::var_os("STEPUP_BLESS").is_some();
-    let mut failures = Vec::new();
-    let dirs = fixture_dirs();
-    assert!(dirs.len() >= 10, "fixtures are missing");
-    for dir in dirs {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let input_path =
-            find_named(&dir, "input").unwrap_or_else(|| panic!("{name}: no input file"));
-        if input_path.is_dir() {
-            continue; // a project fixture: see every_project_fixture_matches
-        }
-        let lang =
-            Lang::from_path(&input_path).unwrap_or_else(|| panic!("{name}: unknown extension"));
-        let ext = input_path.extension().unwrap().to_str().unwrap();
-        let input = std::fs::read_to_string(&input_path).unwrap();
-        let outcome = engine.process_source(&input, lang, &dir);
-        let actual = outcome.rewritten.clone().unwrap_or_else(|| input.clone());
-        let expected_path = dir.join(format!("expected.{ext}"));
-        let findings_path = dir.join("findings.txt");
-        let actual_findings = render_findings(&input, &outcome.findings);
-        if bless {
-            if actual != input {
-                std::fs::write(&expected_path, &actual).unwrap();
-            } else if expected_path.exists() {
-                std::fs::remove_file(&expected_path).unwrap();
-            }
-            std::fs::write(&findings_path, &actual_findings).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| input.clone());
-        if actual != expected {
-            failures.push(format!(
-                "{name}: output differs\n--- expected\n{expected}\n--- actual\n{actual}"
-            ));
-        }
-        let expected_findings = std::fs::read_to_string(&findings_path).unwrap_or_default();
-        if actual_findings != expected_findings {
-            failures.push(format!(
-                "{name}: findings differ\n--- expected\n{expected_findings}--- actual\n{actual_findings}"
-            ));
-        }
-        // Idempotence: the migrated file needs nothing more.
-        let again = engine.process_source(&actual, lang, &dir);
-        if let Some(second) = again.rewritten {
-            failures.push(format!(
-                "{name}: a second run changes the output again:\n{second}"
-            ));
-        }
+/// The table a fixture runs with: the shipped one plus its `rules.toml`.
+fn table_for(dir: &Path) -> Table {
+    match std::fs::read_to_string(dir.join("rules.toml")) {
+        Ok(extra) => Table::builtin()
+            .with_extra(&extra)
+            .expect("the fixture's rules.toml"),
+        Err(_) => Table::builtin(),
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// `fixtures/<case>/input/` is a whole project (barrels, tsconfig paths …):
-/// `stepup migrate --write` runs on a copy; every file must then equal
-/// `expected/<same path>` (or stay as it was when there is none), and the
-/// `stepup check` report of the input must equal `findings.txt`.
-#[test]
-fn every_project_fixture_matches() {
-    let bless = std::env::var_os("STEPUP_BLESS").is_some();
+/// The fixture's project, in memory: only what the fixture itself installs.
+fn workspace_for(dir: &Path) -> MemoryWorkspace {
+    let declared = dir.join("node_modules/@dynamic-labs/sdk-api-core/src/models/TokenScope.d.ts");
+    match std::fs::read_to_string(declared) {
+        Ok(text) => {
+            let members = token_scope_members(&text);
+            let members: Vec<&str> = members.iter().map(String::as_str).collect();
+            MemoryWorkspace::new().with_token_scopes(&members)
+        }
+        Err(_) => MemoryWorkspace::new(),
+    }
+}
+
+fn run_file_fixture(dir: &Path) -> Result<(), Failed> {
+    let input_path = find_named(dir, "input").ok_or("no input file")?;
+    let lang = Lang::from_path(&input_path).ok_or("unknown extension")?;
+    let ext = input_path.extension().unwrap().to_str().unwrap();
+    let input = std::fs::read_to_string(&input_path).unwrap();
+    let engine = Engine::new(table_for(dir));
+    let workspace = workspace_for(dir);
+    let env = FileEnv {
+        dir,
+        workspace: &workspace,
+    };
+    let outcome = engine.process(&input, lang, &env);
+    let actual = outcome.rewritten.clone().unwrap_or_else(|| input.clone());
+    let expected_path = dir.join(format!("expected.{ext}"));
+    let findings_path = dir.join("findings.txt");
+    let actual_findings = render_findings(&input, &outcome.findings);
+    if bless() {
+        if actual != input {
+            std::fs::write(&expected_path, &actual).unwrap();
+        } else if expected_path.exists() {
+            std::fs::remove_file(&expected_path).unwrap();
+        }
+        std::fs::write(&findings_path, &actual_findings).unwrap();
+        return Ok(());
+    }
     let mut failures = Vec::new();
-    let mut projects = 0;
-    for dir in fixture_dirs() {
-        let input = dir.join("input");
-        if !input.is_dir() {
-            continue;
-        }
-        projects += 1;
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let work = tempfile::tempdir().unwrap();
-        copy_tree(&input, work.path());
-        let check = assert_cmd::Command::cargo_bin("stepup")
-            .unwrap()
-            .args(["check", "--quiet", "."])
-            .current_dir(work.path())
-            .output()
-            .unwrap();
-        let findings = String::from_utf8(check.stdout).unwrap();
-        let out = assert_cmd::Command::cargo_bin("stepup")
-            .unwrap()
-            .args(["migrate", "--write", "--allow-no-vcs", "."])
-            .current_dir(work.path())
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let expected_dir = dir.join("expected");
-        if bless {
-            let _ = std::fs::remove_dir_all(&expected_dir);
-            for f in files_under(work.path(), false) {
-                let rel = f.strip_prefix(work.path()).unwrap();
-                let after = std::fs::read(&f).unwrap();
-                if std::fs::read(input.join(rel)).unwrap() != after {
-                    let dest = expected_dir.join(rel);
-                    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-                    std::fs::write(dest, after).unwrap();
-                }
-            }
-            std::fs::write(dir.join("findings.txt"), &findings).unwrap();
-            continue;
-        }
+    let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| input.clone());
+    if actual != expected {
+        failures.push(format!(
+            "output differs\n--- expected\n{expected}\n--- actual\n{actual}"
+        ));
+    }
+    let expected_findings = std::fs::read_to_string(&findings_path).unwrap_or_default();
+    if actual_findings != expected_findings {
+        failures.push(format!(
+            "findings differ\n--- expected\n{expected_findings}--- actual\n{actual_findings}"
+        ));
+    }
+    // Idempotence: the migrated file needs nothing more.
+    if let Some(second) = engine.process(&actual, lang, &env).rewritten {
+        failures.push(format!("a second run changes the output again:\n{second}"));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n\n").into())
+    }
+}
+
+fn stepup(args: &[&str], dir: &Path) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("stepup")
+        .unwrap()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn run_project_fixture(dir: &Path) -> Result<(), Failed> {
+    let input = dir.join("input");
+    let work = tempfile::tempdir().unwrap();
+    copy_tree(&input, work.path());
+    let check = stepup(&["check", "--quiet", "."], work.path());
+    let findings = String::from_utf8(check.stdout).unwrap();
+    let out = stepup(&["migrate", "--write", "--allow-no-vcs", "."], work.path());
+    if out.status.code() != Some(0) {
+        return Err(format!("migrate failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    let expected_dir = dir.join("expected");
+    if bless() {
+        let _ = std::fs::remove_dir_all(&expected_dir);
         for f in files_under(work.path(), false) {
             let rel = f.strip_prefix(work.path()).unwrap();
-            let want = std::fs::read(expected_dir.join(rel))
-                .unwrap_or_else(|_| std::fs::read(input.join(rel)).unwrap());
-            if std::fs::read(&f).unwrap() != want {
-                failures.push(format!(
-                    "{name}/{}: differs\n--- expected\n{}\n--- actual\n{}",
-                    rel.display(),
-                    String::from_utf8_lossy(&want),
-                    String::from_utf8_lossy(&std::fs::read(&f).unwrap())
-                ));
+            let after = std::fs::read(&f).unwrap();
+            if std::fs::read(input.join(rel)).unwrap() != after {
+                let dest = expected_dir.join(rel);
+                std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+                std::fs::write(dest, after).unwrap();
             }
         }
-        let want_findings = std::fs::read_to_string(dir.join("findings.txt")).unwrap_or_default();
-        if findings != want_findings {
+        std::fs::write(dir.join("findings.txt"), &findings).unwrap();
+        return Ok(());
+    }
+    let mut failures = Vec::new();
+    for f in files_under(work.path(), false) {
+        let rel = f.strip_prefix(work.path()).unwrap();
+        let want = std::fs::read(expected_dir.join(rel))
+            .unwrap_or_else(|_| std::fs::read(input.join(rel)).unwrap());
+        if std::fs::read(&f).unwrap() != want {
             failures.push(format!(
-                "{name}: findings differ\n--- expected\n{want_findings}--- actual\n{findings}"
-            ));
-        }
-        // Idempotence over the whole project.
-        let again = assert_cmd::Command::cargo_bin("stepup")
-            .unwrap()
-            .args(["migrate", "."])
-            .current_dir(work.path())
-            .output()
-            .unwrap();
-        if !again.stdout.is_empty() {
-            failures.push(format!(
-                "{name}: a second run changes more:\n{}",
-                String::from_utf8_lossy(&again.stdout)
+                "{}: differs\n--- expected\n{}\n--- actual\n{}",
+                rel.display(),
+                String::from_utf8_lossy(&want),
+                String::from_utf8_lossy(&std::fs::read(&f).unwrap())
             ));
         }
     }
-    assert!(projects >= 1, "no project fixtures");
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    let want_findings = std::fs::read_to_string(dir.join("findings.txt")).unwrap_or_default();
+    if findings != want_findings {
+        failures.push(format!(
+            "findings differ\n--- expected\n{want_findings}--- actual\n{findings}"
+        ));
+    }
+    // Idempotence over the whole project.
+    let again = stepup(&["migrate", "."], work.path());
+    if !again.stdout.is_empty() {
+        failures.push(format!(
+            "a second run changes more:\n{}",
+            String::from_utf8_lossy(&again.stdout)
+        ));
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n\n").into())
+    }
+}
+
+/// The rule id of each line of a findings.txt (`l:c  severity  rule …`).
+fn rules_in(findings: &str) -> BTreeSet<String> {
+    findings
+        .lines()
+        .filter_map(|l| l.split("  ").nth(2))
+        .map(|r| r.trim_end_matches(" (fixable)").to_string())
+        .collect()
+}
+
+/// Every rule of the catalog has a fixture that reports it, and every rule a
+/// fixture reports is in the catalog.
+fn every_rule_has_a_fixture() -> Result<(), Failed> {
+    let mut seen = BTreeSet::new();
+    for dir in fixture_dirs() {
+        if let Ok(text) = std::fs::read_to_string(dir.join("findings.txt")) {
+            seen.extend(rules_in(&text));
+        }
+    }
+    let catalog: BTreeSet<String> = Table::builtin()
+        .rules
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    let missing: Vec<_> = catalog.difference(&seen).collect();
+    let unknown: Vec<_> = seen.difference(&catalog).collect();
+    if missing.is_empty() && unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(
+            format!("rules without a fixture: {missing:?}; rules not in the table: {unknown:?}")
+                .into(),
+        )
+    }
+}
+
+fn main() {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
+    for dir in fixture_dirs() {
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let project = dir.join("input").is_dir();
+        trials.push(Trial::test(name, move || {
+            if project {
+                run_project_fixture(&dir)
+            } else {
+                run_file_fixture(&dir)
+            }
+        }));
+    }
+    trials.push(Trial::test(
+        "every-rule-has-a-fixture",
+        every_rule_has_a_fixture,
+    ));
+    libtest_mimic::run(&args, trials).exit();
 }

@@ -12,7 +12,7 @@ use proptest::test_runner::{Config, RngSeed, TestRunner};
 use std::path::{Path, PathBuf};
 use stepup::engine::Engine;
 use stepup::lang::{Lang, syntax_error_count};
-use stepup::ruleset::Ruleset;
+use stepup::table::Table;
 
 const TOKENS: &[&str] = &[
     "(",
@@ -148,7 +148,8 @@ fn mutated_fixtures_never_break_the_pipeline() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0x5EED);
-    let engine = Engine::new(Ruleset::builtin());
+    let engine = Engine::new(Table::builtin());
+    let workspace = stepup::workspace::FsWorkspace::new();
     let corpus = inputs();
     assert!(corpus.len() > 40);
     let config = Config {
@@ -163,8 +164,11 @@ fn mutated_fixtures_never_break_the_pipeline() {
         let (path, original) = &corpus[i];
         let lang = Lang::from_path(path).unwrap();
         let input = mutate(original.clone(), &ms);
-        let dir = path.parent().unwrap();
-        let out = engine.process_source(&input, lang, dir);
+        let env = stepup::engine::FileEnv {
+            dir: path.parent().unwrap(),
+            workspace: &workspace,
+        };
+        let out = engine.process(&input, lang, &env);
         if let Some(rewritten) = &out.rewritten {
             let before = syntax_error_count(&lang.parse(input.trim_start_matches('\u{feff}')));
             let after = syntax_error_count(&lang.parse(rewritten.trim_start_matches('\u{feff}')));
@@ -177,7 +181,7 @@ fn mutated_fixtures_never_break_the_pipeline() {
                 "{:?}",
                 untouched_lines_kept(&input, rewritten, &out.touched)
             );
-            let again = engine.process_source(rewritten, lang, dir);
+            let again = engine.process(rewritten, lang, &env);
             prop_assert!(
                 again.rewritten.is_none(),
                 "second pass changed:\n{}\n--- to ---\n{}",

@@ -1,7 +1,7 @@
 //! Hazards of writing into a user's repository, each created for real in a temp dir.
 
 use assert_cmd::Command;
-use stepup::safety::atomic_write;
+use stepup::write::atomic::atomic_write;
 
 const LEGACY: &str = "import { usePromptMfaAuth } from '@dynamic-labs/sdk-react-core';\n\
 export function A() {\n  const p = usePromptMfaAuth();\n  return () => p();\n}\n";

@@ -3,7 +3,7 @@
 use crate::analysis::Field;
 
 use super::{string_value, text};
-use crate::ruleset::Ruleset;
+use crate::table::Table;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone)]
@@ -66,14 +66,14 @@ impl ImportDecl {
     }
 
     /// Does this import bring in anything of Dynamic's, directly or through a barrel?
-    pub fn is_dynamic(&self, rules: &Ruleset) -> bool {
+    pub fn is_dynamic(&self, rules: &Table) -> bool {
         rules.is_dynamic_module(&self.module)
             || !self.star_modules.is_empty()
             || self.named.iter().any(|s| s.origin.is_some())
     }
 
     /// What the named import `spec` of this declaration stands for, if Dynamic's.
-    pub fn origin_of(&self, spec: &ImportSpec, rules: &Ruleset) -> Option<DynamicImport> {
+    pub fn origin_of(&self, spec: &ImportSpec, rules: &Table) -> Option<DynamicImport> {
         if rules.is_dynamic_module(&self.module) {
             return Some(DynamicImport {
                 module: self.module.clone(),
@@ -128,7 +128,8 @@ impl Bindings {
     /// whole module, are resolved: resolution costs file-system look-ups.
     pub fn attach_barrels(
         &mut self,
-        index: &crate::barrels::BarrelIndex,
+        ws: &dyn super::barrels::Workspace,
+        table: &Table,
         dir: &std::path::Path,
         relevant: &dyn Fn(&str) -> bool,
     ) {
@@ -137,7 +138,7 @@ impl Bindings {
             if !whole && !decl.named.iter().any(|s| relevant(&s.imported)) {
                 continue;
             }
-            let Some(barrel) = index.lookup(dir, &decl.module) else {
+            let Some(barrel) = super::barrels::lookup(ws, table, dir, &decl.module) else {
                 continue;
             };
             decl.star_modules = barrel.stars.clone();
@@ -147,19 +148,16 @@ impl Bindings {
         }
     }
 
-    pub fn dynamic_imports<'a>(
-        &'a self,
-        rules: &'a Ruleset,
-    ) -> impl Iterator<Item = &'a ImportDecl> {
+    pub fn dynamic_imports<'a>(&'a self, rules: &'a Table) -> impl Iterator<Item = &'a ImportDecl> {
         self.imports.iter().filter(move |d| d.is_dynamic(rules))
     }
 
-    pub fn has_dynamic_import(&self, rules: &Ruleset) -> bool {
+    pub fn has_dynamic_import(&self, rules: &Table) -> bool {
         self.dynamic_imports(rules).next().is_some()
     }
 
     /// What a bare identifier is bound to, if it is a Dynamic named import.
-    pub fn resolve(&self, name: &str, rules: &Ruleset) -> Option<DynamicImport> {
+    pub fn resolve(&self, name: &str, rules: &Table) -> Option<DynamicImport> {
         self.dynamic_imports(rules).find_map(|d| {
             d.named
                 .iter()
@@ -169,7 +167,7 @@ impl Bindings {
     }
 
     /// The Dynamic module a namespace (or default/CommonJS) binding stands for.
-    pub fn namespace_module<'a>(&'a self, name: &str, rules: &'a Ruleset) -> Option<&'a str> {
+    pub fn namespace_module<'a>(&'a self, name: &str, rules: &'a Table) -> Option<&'a str> {
         self.dynamic_imports(rules).find_map(|d| {
             if d.namespace.as_deref() != Some(name) && d.default.as_deref() != Some(name) {
                 return None;
@@ -184,7 +182,7 @@ impl Bindings {
 
     /// The Dynamic export a callee or value expression names: `useMfa`,
     /// `useDynamicMfa` (aliased) or `Dynamic.useMfa` (namespace).
-    pub fn dynamic_name(&self, node: Node, src: &str, rules: &Ruleset) -> Option<DynamicImport> {
+    pub fn dynamic_name(&self, node: Node, src: &str, rules: &Table) -> Option<DynamicImport> {
         match node.kind() {
             "identifier" => self.resolve(text(node, src), rules),
             "member_expression" => {
@@ -233,7 +231,7 @@ impl Bindings {
     }
 }
 
-fn esm_import(stmt: Node, src: &str) -> Option<ImportDecl> {
+pub fn esm_import(stmt: Node, src: &str) -> Option<ImportDecl> {
     let source = stmt.field("source")?;
     let module = string_value(source, src)?.to_string();
     let mut decl = ImportDecl::empty(stmt, source, module, ImportForm::Esm, src);

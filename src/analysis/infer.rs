@@ -6,7 +6,7 @@ use crate::analysis::Field;
 
 use super::scope::enclosing_function;
 use super::text;
-use crate::ruleset::Ruleset;
+use crate::table::Table;
 use std::collections::BTreeSet;
 use tree_sitter::Node;
 
@@ -56,7 +56,7 @@ pub fn infer_scope(
     call: Node,
     checks: &[ActionCheck],
     src: &str,
-    rules: &Ruleset,
+    rules: &Table,
     scope_available: &dyn Fn(&str) -> bool,
 ) -> ScopeDecision {
     let mut func = enclosing_function(call);
@@ -113,7 +113,7 @@ pub fn infer_scope(
 
 fn decide_from_checks(
     checks: &[&ActionCheck],
-    rules: &Ruleset,
+    rules: &Table,
     scope_available: &dyn Fn(&str) -> bool,
 ) -> ScopeDecision {
     // What each check protects, as "the scope" or "an action without scope".
@@ -172,7 +172,7 @@ fn decide_from_checks(
 /// The TokenScope member for an MFAAction member, if the project can use one.
 pub fn scope_for_action(
     action: &str,
-    rules: &Ruleset,
+    rules: &Table,
     scope_available: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
     let entry = rules.action(action)?;
@@ -183,7 +183,7 @@ pub fn scope_for_action(
     Some(scope.clone())
 }
 
-fn all_scopes(rules: &Ruleset, scope_available: &dyn Fn(&str) -> bool) -> Vec<String> {
+fn all_scopes(rules: &Table, scope_available: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for a in &rules.actions {
         if let Some(s) = &a.token_scope

@@ -1,6 +1,9 @@
-//! Pure functions from a syntax tree to facts. No I/O, no printing.
+//! Pure functions from a syntax tree to facts. No I/O, no printing: facts
+//! from other files come through the `barrels::Workspace` trait.
 
+pub mod barrels;
 pub mod bindings;
+pub mod exports;
 pub mod infer;
 pub mod scope;
 
@@ -251,4 +254,45 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     let col = before[line_start..].chars().count() + 1;
     (line, col)
+}
+
+/// One property of an object destructuring pattern: `{ key }` or `{ key: local }`.
+pub struct PatternEntry<'t> {
+    pub key: &'t str,
+    /// The identifier bound; None for a nested pattern or a default value.
+    pub local: Option<&'t str>,
+    pub node: Node<'t>,
+}
+
+/// The properties of an object pattern, in order; comments are skipped and
+/// rest elements (`...rest`) come back with no key.
+pub fn pattern_entries<'t>(pattern: Node<'t>, src: &'t str) -> Vec<PatternEntry<'t>> {
+    let mut out = Vec::new();
+    let mut cursor = pattern.walk();
+    for p in pattern.named_children(&mut cursor) {
+        match p.kind() {
+            "shorthand_property_identifier_pattern" => out.push(PatternEntry {
+                key: text(p, src),
+                local: Some(text(p, src)),
+                node: p,
+            }),
+            "pair_pattern" => {
+                let (Some(k), Some(v)) = (p.field("key"), p.field("value")) else {
+                    continue;
+                };
+                out.push(PatternEntry {
+                    key: text(k, src),
+                    local: (v.kind() == "identifier").then(|| text(v, src)),
+                    node: p,
+                });
+            }
+            "comment" => {}
+            _ => out.push(PatternEntry {
+                key: "",
+                local: None,
+                node: p,
+            }),
+        }
+    }
+    out
 }

@@ -1,58 +1,59 @@
 //! `stepup check`: the CI lint.
 
-use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, engine_for, scan};
+use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, engine_for, session_options, use_color};
 use crate::cli::{CheckArgs, Format};
 use crate::finding::Severity;
-use crate::output::{Report, emit, human, use_color};
+use crate::report::markdown::{Markdown, Mode};
+use crate::report::{Printer, Report, github, human, json, sarif};
 use anyhow::Result;
 use std::io::{IsTerminal, Write};
 
 pub fn run(args: CheckArgs) -> Result<u8> {
-    let mut engine = engine_for(&args.common)?;
-    let scan = match scan(&args.common, &mut engine) {
-        Ok(s) => s,
+    let opts = args.common.into_options();
+    let mut engine = engine_for(&opts)?;
+    let progress = !opts.quiet && std::io::stderr().is_terminal();
+    let report = match crate::session::run(&mut engine, &session_options(&opts, progress)) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("stepup: {e}");
             return Ok(EXIT_ERROR);
         }
     };
-    let report = Report {
-        results: &scan.results,
-        findings: &scan.findings,
-        problems: &scan.problems,
-        summary: &scan.summary,
-    };
     let mut stdout = std::io::stdout().lock();
-    match args.common.format {
+    match opts.format {
         Format::Human => {
-            let color = use_color(args.common.color, std::io::stdout().is_terminal());
-            stdout.write_all(human::check_report(&report, color).as_bytes())?;
-            for p in &scan.problems {
-                eprintln!("{}: {}", p.path, p.message);
+            let color = use_color(opts.color, std::io::stdout().is_terminal());
+            stdout.write_all(human::CheckReport { color }.print(&report).as_bytes())?;
+            for p in &report.problems {
+                eprintln!("{}: {}", p.path, p.message());
             }
-            if !args.common.quiet {
-                eprintln!("{}", human::summary_line(&scan.summary, None));
+            if !opts.quiet {
+                eprintln!("{}", human::summary_line(&report.summary, None));
             }
         }
-        format => emit(&report, format, &mut stdout)?,
+        Format::Json => stdout.write_all(json::Json.print(&report).as_bytes())?,
+        Format::Sarif => stdout.write_all(sarif::Sarif.print(&report).as_bytes())?,
+        Format::Github => {
+            stdout.write_all(github::Github.print(&report).as_bytes())?;
+            let summary = Markdown {
+                mode: Mode::Check,
+                excerpts: false,
+            };
+            super::write_step_summary(&summary.print(&report))?;
+        }
     }
     stdout.flush()?;
-    if scan.problems.iter().any(|p| p.is_error) {
-        return Ok(EXIT_ERROR);
+    Ok(exit_code(&report, args.max_warnings))
+}
+
+fn exit_code(report: &Report, max_warnings: usize) -> u8 {
+    if report.problems.iter().any(|p| p.is_error()) {
+        return EXIT_ERROR;
     }
-    let errors = scan
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = scan
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
-    Ok(if errors > 0 || warnings > args.max_warnings {
+    let count = |s| report.findings.iter().filter(|f| f.severity == s).count();
+    if count(Severity::Error) > 0 || count(Severity::Warning) > max_warnings {
         EXIT_FOUND
     } else {
         EXIT_OK
-    })
+    }
 }

@@ -1,9 +1,17 @@
 //! `--format json`: one document on stdout.
 
-use super::Report;
+use super::{Printer, Report};
 use serde_json::json;
 
-pub fn render(report: &Report) -> String {
+pub struct Json;
+
+impl Printer for Json {
+    fn print(&self, report: &Report) -> String {
+        render(report)
+    }
+}
+
+fn render(report: &Report) -> String {
     let findings: Vec<_> = report
         .findings
         .iter()
@@ -22,7 +30,7 @@ pub fn render(report: &Report) -> String {
     let problems: Vec<_> = report
         .problems
         .iter()
-        .map(|p| json!({"path": p.path, "message": p.message, "error": p.is_error}))
+        .map(|p| json!({"path": p.path, "message": p.message(), "error": p.is_error()}))
         .collect();
     let doc = json!({
         "findings": findings,

@@ -3,15 +3,15 @@
 
 use crate::analysis::Field;
 
+use super::FileCtx;
 use super::syntax::remove_list_items;
-use super::{FileCtx, Plan};
 use crate::analysis::infer::{
     ActionCheck, CheckedAction, ScopeDecision, function_range, infer_scope, scope_for_action,
 };
-use crate::analysis::{ObjectArg, call_args, text, unwrap_parens};
+use crate::analysis::{ObjectArg, call_args, pattern_entries, text, unwrap_parens};
 use crate::edit::Edit;
 use crate::finding::Finding;
-use std::cell::RefCell;
+use crate::table::{ClientChain, Table, TokenRule};
 use tree_sitter::Node;
 
 /// `MFAAction.X` bound to Dynamic's enum, or the expression that stands for it.
@@ -21,56 +21,93 @@ pub fn classify_action(value: Node, ctx: &FileCtx) -> CheckedAction {
         && let (Some(obj), Some(prop)) = (value.field("object"), value.field("property"))
         && ctx
             .bindings
-            .dynamic_name(obj, ctx.src, ctx.rules)
-            .is_some_and(|d| d.imported == "MFAAction")
+            .dynamic_name(obj, ctx.src, ctx.table)
+            .is_some_and(|d| d.imported == ctx.table.action_enum)
     {
         return CheckedAction::Known(text(prop, ctx.src).to_string());
     }
     CheckedAction::Opaque(text(value, ctx.src).to_string())
 }
 
-/// Is `call` an action check of any family: `isMfaRequiredForAction(…)` of
-/// the JS SDK, a `useIsMfaRequiredForAction()` result, or
-/// `<client>.mfa.isRequiredForAction(…)`?
+/// Is `call` an action check of any family: a Dynamic function whose record
+/// checks an action (`isMfaRequiredForAction(…)` of the JS SDK), the result
+/// of a hook that returns one, or a client chain that is one
+/// (`<client>.mfa.isRequiredForAction(…)`)?
 pub fn is_action_check(call: Node, ctx: &FileCtx, hook_results: &[String]) -> bool {
     let Some(callee) = call.field("function") else {
         return false;
     };
-    if let Some(d) = ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules) {
-        return d.imported == "isMfaRequiredForAction";
+    if let Some(d) = ctx.bindings.dynamic_name(callee, ctx.src, ctx.table) {
+        return ctx
+            .table
+            .family_of(&d.module)
+            .and_then(|family| ctx.table.function(&d.imported, family))
+            .is_some_and(|f| f.call.is_action_check());
     }
     match callee.kind() {
         "identifier" => hook_results.iter().any(|h| h == text(callee, ctx.src)),
         "member_expression" => {
-            client_chain(callee, ctx.src).as_deref() == Some("mfa.isRequiredForAction")
+            known_chain(callee, ctx.src, ctx.table).is_some_and(|(c, _)| c.call.is_action_check())
         }
         _ => false,
     }
 }
 
-/// The last two links of a member chain: `client.mfa.isRequiredForAction` → "mfa.isRequiredForAction".
-pub fn client_chain(callee: Node, src: &str) -> Option<String> {
-    let prop = callee.field("property")?;
-    let object = callee.field("object")?;
-    if object.kind() != "member_expression" {
+/// The links of a member-chain callee after its receiver, longest table
+/// match first: `client.ui.mfa.show` → (["ui", "mfa", "show"], the `ui` node).
+/// The receiver is any expression; the links are property names.
+pub fn client_chain<'t>(callee: Node<'t>, src: &'t str) -> Option<(Vec<&'t str>, Node<'t>)> {
+    let mut links = Vec::new();
+    let mut node = callee;
+    while node.kind() == "member_expression" && links.len() < 3 {
+        let prop = node.field("property")?;
+        links.push((text(prop, src), prop));
+        node = node.field("object")?;
+    }
+    // At least `X.a.b`: the receiver is not a link.
+    if links.len() < 2 {
         return None;
     }
-    let inner = object.field("property")?;
-    Some(format!("{}.{}", text(inner, src), text(prop, src)))
+    links.reverse();
+    Some((links.iter().map(|(l, _)| *l).collect(), links[0].1))
+}
+
+/// The shortest chain suffix of `callee` that the table knows, with the node
+/// of its first link: `client.ui.mfa.show` → ("ui.mfa.show", `ui`).
+pub fn known_chain<'t, 'a>(
+    callee: Node<'t>,
+    src: &'t str,
+    table: &'a Table,
+) -> Option<(&'a ClientChain, Node<'t>)> {
+    let (links, _) = client_chain(callee, src)?;
+    // Try two links, then three (the receiver may itself be a member chain).
+    for n in 2..=links.len() {
+        let tail = &links[links.len() - n..];
+        if let Some(c) = table.client_chain(tail) {
+            let mut node = callee;
+            for _ in 1..n {
+                node = node.field("object")?;
+            }
+            return Some((c, node.field("property")?));
+        }
+    }
+    None
 }
 
 /// `isStepUpRequired({ scope: TokenScope.X })` of any family (the hook's
-/// member, `client.stepUpAuth.isStepUpRequired`, the JS SDK's
-/// `checkStepUpAuth`): the TokenScope member it checks.
+/// member, a client's step-up chain, the JS SDK's check function): the
+/// TokenScope member it checks.
 fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<String> {
     let callee = call.field("function")?;
-    let is_check = match ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules) {
-        Some(d) => d.imported == "checkStepUpAuth",
+    let checks = &ctx.table.step_up_checks;
+    let is_check = match ctx.bindings.dynamic_name(callee, ctx.src, ctx.table) {
+        Some(d) => d.imported == checks.function,
         None => match callee.kind() {
             "identifier" => hook_members.iter().any(|m| m == text(callee, ctx.src)),
-            "member_expression" => {
-                client_chain(callee, ctx.src).as_deref() == Some("stepUpAuth.isStepUpRequired")
-            }
+            "member_expression" => client_chain(callee, ctx.src).is_some_and(|(links, _)| {
+                let want: Vec<&str> = checks.client_chain.split('.').collect();
+                links.ends_with(&want)
+            }),
             _ => false,
         },
     };
@@ -84,61 +121,64 @@ fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<S
     let value = unwrap_parens(value);
     let (obj, prop) = (value.field("object")?, value.field("property")?);
     ctx.bindings
-        .dynamic_name(obj, ctx.src, ctx.rules)
-        .filter(|d| d.imported == "TokenScope")
+        .dynamic_name(obj, ctx.src, ctx.table)
+        .filter(|d| d.imported == ctx.table.scope_enum)
         .map(|_| text(prop, ctx.src).to_string())
 }
 
-/// Every action check in the file, for scope inference.
-pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
-    // Names bound to `useIsMfaRequiredForAction()` results anywhere in the file.
-    let index = ctx.index;
-    let hook_results: Vec<String> = index
+/// Names bound to the result of a hook whose record checks an action
+/// (`const check = useIsMfaRequiredForAction()`), anywhere in the file.
+fn action_hook_results(ctx: &FileCtx) -> Vec<String> {
+    ctx.index
         .declarators
         .iter()
         .filter_map(|d| {
             let name = d.field("name")?;
-            let value = d.field("value")?;
-            let callee = value.field("function")?;
-            let dynamic = ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules)?;
-            (name.kind() == "identifier" && dynamic.imported == "useIsMfaRequiredForAction")
+            let callee = d.field("value")?.field("function")?;
+            let dynamic = ctx.bindings.dynamic_name(callee, ctx.src, ctx.table)?;
+            let hook = ctx.table.hook(&dynamic.imported)?;
+            (name.kind() == "identifier" && hook.call.as_ref().is_some_and(|c| c.is_action_check()))
                 .then(|| text(name, ctx.src).to_string())
         })
-        .collect();
-    // Locals bound to `isStepUpRequired` of a `useStepUpAuthentication()` destructuring.
-    let step_up_members: Vec<String> = index
+        .collect()
+}
+
+/// Locals bound to the step-up check member of a `useStepUpAuthentication()`
+/// destructuring.
+fn step_up_check_locals(ctx: &FileCtx) -> Vec<String> {
+    let member = &ctx.table.step_up_checks.hook_member;
+    ctx.index
         .pattern_props
         .iter()
         .filter_map(|p| {
-            let declarator = p
-                .parent()?
+            let pattern = p.parent()?;
+            let declarator = pattern
                 .parent()
                 .filter(|d| d.kind() == "variable_declarator")?;
             let callee = declarator.field("value")?.field("function")?;
-            let hook = ctx.bindings.dynamic_name(callee, ctx.src, ctx.rules)?;
-            if hook.imported != ctx.rules.step_up_hook {
+            let hook = ctx.bindings.dynamic_name(callee, ctx.src, ctx.table)?;
+            if hook.imported != ctx.table.step_up_hook {
                 return None;
             }
-            match p.kind() {
-                "pair_pattern" => {
-                    let key = p.field("key")?;
-                    let value = p.field("value")?;
-                    (text(key, ctx.src) == "isStepUpRequired")
-                        .then(|| text(value, ctx.src).to_string())
-                }
-                _ => {
-                    (text(*p, ctx.src) == "isStepUpRequired").then(|| text(*p, ctx.src).to_string())
-                }
-            }
+            pattern_entries(pattern, ctx.src)
+                .into_iter()
+                .find(|e| e.node.id() == p.id() && e.key == member)
+                .and_then(|e| e.local.map(str::to_string))
         })
-        .collect();
-    let step_up = index.calls.iter().filter_map(|call| {
+        .collect()
+}
+
+/// Every action check in the file, legacy or already migrated, for scope inference.
+pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
+    let hook_results = action_hook_results(ctx);
+    let step_up_members = step_up_check_locals(ctx);
+    let step_up = ctx.index.calls.iter().filter_map(|call| {
         step_up_check(*call, ctx, &step_up_members).map(|scope| ActionCheck {
             function: function_range(*call),
             action: CheckedAction::Scope(scope),
         })
     });
-    index
+    ctx.index
         .calls
         .iter()
         .filter(|n| is_action_check(**n, ctx, &hook_results))
@@ -195,7 +235,7 @@ pub fn action_check_rewrite(
     };
     match classify_action(value, ctx) {
         CheckedAction::Known(action) => {
-            match scope_for_action(&action, ctx.rules, ctx.scope_available) {
+            match scope_for_action(&action, ctx.table, ctx.scope_available) {
                 Some(scope) => Ok((
                     vec![Edit::replace(
                         pair.start_byte(),
@@ -217,22 +257,6 @@ pub fn action_check_rewrite(
             "the action is held in `{expr}`, not a literal MFAAction: choose the TokenScope by hand"
         ))),
     }
-}
-
-/// How one legacy token-creating function is migrated.
-pub struct TokenCall<'a> {
-    pub legacy: &'a str,
-    pub target: &'a str,
-    pub rule: &'static str,
-    /// `createMfaToken`, or `createMfaTokenOptions` in the JS SDK.
-    pub option_key: &'a str,
-    /// The legacy function resolves to the token string while the target
-    /// does not: a call whose value is used cannot be rewritten.
-    pub returns_token: bool,
-    /// `type` must be TOTP and is dropped (React/RN authenticateDevice).
-    pub totp_device_type: bool,
-    /// `relatedOriginRpId` has no equivalent.
-    pub passkey: bool,
 }
 
 /// The report for a token-capable call that asks for no token: login-time
@@ -264,15 +288,17 @@ pub enum TokenOutcome {
 /// around the call. The callee is the caller's business.
 pub fn token_call(
     call: Node,
-    spec: &TokenCall,
+    spec: &TokenRule,
+    legacy: &str,
     ctx: &FileCtx,
     checks: &[ActionCheck],
     ts: &TokenScopeAccess,
 ) -> TokenOutcome {
     let src = ctx.src;
     let at = call.start_byte();
-    let legacy = spec.legacy;
-    let manual = |msg: String| TokenOutcome::Manual(Finding::manual(at, spec.rule, msg));
+    let rule = spec.rule.0;
+    let option_key = spec.option.as_str();
+    let manual = |msg: String| TokenOutcome::Manual(Finding::manual(at, rule, msg));
     if call.has_error() {
         return manual(format!(
             "this {legacy} call has a syntax error: fix it, then run stepup again"
@@ -288,17 +314,17 @@ pub fn token_call(
                 return manual(format!(
                     "{legacy} is called with options stepup cannot read (`{}`): check for {} by hand",
                     text(*one, src),
-                    spec.option_key
+                    option_key
                 ));
             }
         },
         _ => return manual(format!("{legacy} is called with unexpected arguments")),
     };
-    let Some(token_prop) = obj.as_ref().and_then(|o| o.get(spec.option_key)) else {
+    let Some(token_prop) = obj.as_ref().and_then(|o| o.get(option_key)) else {
         if obj.as_ref().is_some_and(|o| o.opaque) {
             return manual(format!(
                 "{legacy} gets spread options: check them for {} by hand",
-                spec.option_key
+                option_key
             ));
         }
         return TokenOutcome::NoToken {
@@ -311,20 +337,20 @@ pub fn token_call(
     if obj.opaque {
         return manual(format!(
             "{legacy} mixes {} with spread options: migrate by hand",
-            spec.option_key
+            option_key
         ));
     }
     if obj.get("requestedScopes").is_some() {
         return manual(format!(
             "{legacy} passes both {} and requestedScopes: decide which token it should get",
-            spec.option_key
+            option_key
         ));
     }
-    let token_value = obj.value(spec.option_key).expect("present");
+    let token_value = obj.value(option_key).expect("present");
     if matches!(text(token_value, src), "false" | "undefined" | "null") {
         return manual(format!(
             "{legacy} passes {}: {}: no token was asked for; remove the option by hand",
-            spec.option_key,
+            option_key,
             text(token_value, src)
         ));
     }
@@ -358,7 +384,7 @@ pub fn token_call(
             spec.target
         ));
     }
-    let scope = match infer_scope(call, checks, src, ctx.rules, ctx.scope_available) {
+    let scope = match infer_scope(call, checks, src, ctx.table, ctx.scope_available) {
         ScopeDecision::Certain { scope, .. } => scope,
         ScopeDecision::Inferred {
             scope,
@@ -397,10 +423,10 @@ pub fn token_call(
     ));
     findings.push(Finding::fixable(
         at,
-        spec.rule,
+        rule,
         format!(
             "{legacy} with {} → {} with requestedScopes: [TokenScope.{scope}]",
-            spec.option_key, spec.target
+            option_key, spec.target
         ),
     ));
     TokenOutcome::Rewrite { edits, findings }
@@ -464,68 +490,48 @@ pub fn result_use(call: Node, src: &str) -> Option<String> {
     }
 }
 
-/// How the file names `TokenScope`: decided once per file, imported only if
-/// a rewrite uses it, from the module of the first family that does.
+/// How the file names `TokenScope`: decided once per file, before any rule
+/// runs. Which module it is imported from is the planners' business: each
+/// records the module its rewrites need (`Plan::scope_modules`).
 pub struct TokenScopeAccess {
     expr: String,
-    /// Set when the file already imports it (no import needed).
-    existing: bool,
-    /// The module of the family whose rewrites are being planned.
-    family: RefCell<String>,
-    /// The module of the first rewrite that used it.
-    chosen: RefCell<Option<String>>,
+    /// The file already imports it (no import needed).
+    pub existing: bool,
 }
 
 impl TokenScopeAccess {
     pub fn new(ctx: &FileCtx) -> TokenScopeAccess {
-        for module in [&ctx.rules.api_core_module, &ctx.rules.js_sdk_module] {
-            if let Some(local) = ctx.bindings.local_access(module, "TokenScope") {
+        let scope_enum = &ctx.table.scope_enum;
+        for module in [&ctx.table.api_core_module, &ctx.table.js_sdk_module] {
+            if let Some(local) = ctx.bindings.local_access(module, scope_enum) {
                 return TokenScopeAccess {
                     expr: local,
                     existing: true,
-                    family: RefCell::new(module.clone()),
-                    chosen: RefCell::new(Some(module.clone())),
                 };
             }
         }
-        let mut local = "TokenScope".to_string();
+        let mut local = scope_enum.clone();
         let mut n = 1;
         while crate::analysis::scope::name_in_use(ctx.root, &local, ctx.src) {
             local = if n == 1 {
-                "DynamicTokenScope".to_string()
+                format!("Dynamic{scope_enum}")
             } else {
-                format!("DynamicTokenScope{n}")
+                format!("Dynamic{scope_enum}{n}")
             };
             n += 1;
         }
         TokenScopeAccess {
             expr: local,
             existing: false,
-            family: RefCell::new(ctx.rules.api_core_module.clone()),
-            chosen: RefCell::new(None),
         }
     }
 
-    /// The module the current family imports `TokenScope` from.
-    pub fn set_family(&self, module: &str) {
-        *self.family.borrow_mut() = module.to_string();
+    /// The local name the rewrites write.
+    pub fn local(&self) -> &str {
+        &self.expr
     }
 
     pub fn scope(&self, member: &str) -> String {
-        let mut chosen = self.chosen.borrow_mut();
-        if chosen.is_none() {
-            *chosen = Some(self.family.borrow().clone());
-        }
         format!("{}.{member}", self.expr)
-    }
-
-    /// Record the import the rewrites need, if any rewrite used TokenScope.
-    pub fn register(&self, plan: &mut Plan) {
-        if self.existing {
-            return;
-        }
-        if let Some(module) = self.chosen.borrow().as_ref() {
-            plan.need(module, "TokenScope", &self.expr);
-        }
     }
 }

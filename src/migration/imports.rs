@@ -7,7 +7,7 @@ use super::syntax::{format_braces, statement_removal};
 use crate::analysis::bindings::{Bindings, ImportForm};
 use crate::analysis::{descendants, text};
 use crate::edit::Edit;
-use crate::ruleset::Ruleset;
+use crate::table::Table;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -36,7 +36,7 @@ pub fn plan(
     src: &str,
     root: Node,
     bindings: &Bindings,
-    rules: &Ruleset,
+    rules: &Table,
     needs: &[ImportNeed],
     before: &HashMap<String, usize>,
     newline: &str,
@@ -59,7 +59,7 @@ pub fn plan(
                 !decl.braces_have_comment
                     && decl
                         .origin_of(s, rules)
-                        .is_some_and(|o| rules.drop_when_unused.contains(&o.imported))
+                        .is_some_and(|o| rules.drop_when_unused().contains(&o.imported.as_str()))
                     && before.get(&s.local).copied().unwrap_or(0) > 0
                     && after.get(&s.local).copied().unwrap_or(0) == 0
             })

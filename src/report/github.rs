@@ -1,7 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per
 //! finding, and a Markdown job summary when `GITHUB_STEP_SUMMARY` is set.
 
-use super::Report;
+use super::{Printer, Report};
 use crate::finding::Severity;
 
 fn escape_data(s: &str) -> String {
@@ -14,9 +14,17 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render(report: &Report) -> String {
+pub struct Github;
+
+impl Printer for Github {
+    fn print(&self, report: &Report) -> String {
+        render(report)
+    }
+}
+
+fn render(report: &Report) -> String {
     let mut out = String::new();
-    for f in report.findings {
+    for f in &report.findings {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -36,26 +44,13 @@ pub fn render(report: &Report) -> String {
             escape_data(&f.message)
         ));
     }
-    for p in report.problems {
+    for p in &report.problems {
         out.push_str(&format!(
             "::{} file={}::{}\n",
-            if p.is_error { "error" } else { "warning" },
+            if p.is_error() { "error" } else { "warning" },
             escape_property(&p.path),
-            escape_data(&p.message)
+            escape_data(&p.message())
         ));
     }
     out
-}
-
-/// Append the Markdown summary to the file GitHub names, if it does.
-pub fn write_step_summary(report: &Report) -> std::io::Result<()> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
-        return Ok(());
-    };
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    file.write_all(super::markdown::render(report, false).as_bytes())
 }

@@ -4,13 +4,23 @@
 //! sdk-api-core dependency while code needs `TokenScope` from it, and a
 //! top-level sdk-api-core that differs from the version the installed SDK pins.
 
-use crate::finding::{Located, Severity};
-use crate::ruleset::Ruleset;
+use super::read::read_text;
+use crate::table::Table;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// The first sdk-react-core release with useStepUpAuthentication.
 const MIN_REACT_CORE: (u64, u64, u64) = (4, 76, 0);
+
+/// A warning about one package.json (its rule is in the catalog).
+#[derive(Debug, Clone)]
+pub struct ProjectFinding {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub rule: &'static str,
+    pub message: String,
+}
 
 /// A package.json found by the walk.
 pub struct Manifest {
@@ -22,13 +32,13 @@ pub struct Manifest {
 /// from sdk-api-core (after the rewrite)?
 pub fn check(
     manifests: &[Manifest],
-    rules: &Ruleset,
+    rules: &Table,
     needs_api_core: &dyn Fn(&Path) -> bool,
-) -> (Vec<Located>, Vec<(String, String)>) {
+) -> (Vec<ProjectFinding>, Vec<(String, String)>) {
     let mut findings = Vec::new();
     let mut problems = Vec::new();
     for m in manifests {
-        let text = match std::fs::read_to_string(&m.path) {
+        let text = match read_text(&m.path) {
             Ok(t) => t,
             Err(e) => {
                 problems.push((m.display.clone(), format!("cannot read: {e}")));
@@ -60,13 +70,11 @@ pub fn check(
         };
         let mut push = |rule: &'static str, key: &str, message: String| {
             let (line, column) = at(key);
-            findings.push(Located {
+            findings.push(ProjectFinding {
                 path: m.display.clone(),
                 line,
                 column,
                 rule,
-                severity: Severity::Warning,
-                fixable: false,
                 message,
             });
         };
@@ -131,7 +139,7 @@ fn installed_manifest(dir: &Path, name: &str) -> Option<Value> {
     let mut cur = Some(dir);
     while let Some(d) = cur {
         let p = d.join("node_modules").join(name).join("package.json");
-        if let Ok(text) = std::fs::read_to_string(&p) {
+        if let Ok(text) = read_text(&p) {
             return serde_json::from_str(&text).ok();
         }
         cur = d.parent();

@@ -1,8 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0, as GitHub code scanning reads it.
 
-use super::Report;
-use crate::finding::{Located, Severity};
-use crate::rules::catalog::RULES;
+use super::{Located, Printer, Report};
+use crate::finding::Severity;
 use serde_json::{Value, json};
 use similar::TextDiff;
 
@@ -14,8 +13,17 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-pub fn render(report: &Report) -> String {
-    let rules: Vec<Value> = RULES
+pub struct Sarif;
+
+impl Printer for Sarif {
+    fn print(&self, report: &Report) -> String {
+        render(report)
+    }
+}
+
+fn render(report: &Report) -> String {
+    let rules: Vec<Value> = report
+        .catalog
         .iter()
         .map(|r| {
             json!({
@@ -43,7 +51,7 @@ pub fn render(report: &Report) -> String {
                     }
                 }],
             });
-            if let Some(index) = RULES.iter().position(|r| r.id == f.rule) {
+            if let Some(index) = report.catalog.iter().position(|r| r.id == f.rule) {
                 result["ruleIndex"] = json!(index);
             }
             if f.fixable
@@ -95,8 +103,7 @@ fn uri(path: &str) -> String {
 
 /// The rewrite of the lines around a fixable finding, as a SARIF fix.
 fn fix_for(report: &Report, f: &Located) -> Option<Value> {
-    let result = report.results.iter().find(|r| r.display == f.path)?;
-    let change = result.change.as_ref()?;
+    let change = report.file(&f.path)?.change.as_ref()?;
     let original = String::from_utf8_lossy(&change.original);
     let diff = TextDiff::from_lines(original.as_ref(), change.rewritten.as_str());
     let line0 = f.line - 1;

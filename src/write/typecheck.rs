@@ -36,14 +36,14 @@ impl Compiler {
         command: Option<&str>,
         tsconfig: Option<&Path>,
     ) -> Result<Compiler, String> {
-        let root = crate::barrels::normalize(root);
+        let root = crate::workspace::resolve::normalize(root);
         let start = if root.is_file() {
             root.parent().unwrap_or(&root).to_path_buf()
         } else {
             root.clone()
         };
         let tsconfig = match tsconfig {
-            Some(t) => crate::barrels::normalize(t),
+            Some(t) => crate::workspace::resolve::normalize(t),
             None => start
                 .ancestors()
                 .map(|d| d.join("tsconfig.json"))
@@ -122,7 +122,7 @@ fn parse(text: &str, dir: &Path) -> Vec<Diagnostic> {
             let line = pos.split(',').next()?.parse().ok()?;
             let (code, message) = rest.split_once(": ")?;
             Some(Diagnostic {
-                file: crate::barrels::normalize(&dir.join(file)),
+                file: crate::workspace::resolve::normalize(&dir.join(file)),
                 line,
                 code: code.to_string(),
                 message: message.to_string(),
@@ -134,7 +134,10 @@ fn parse(text: &str, dir: &Path) -> Vec<Diagnostic> {
 /// Diagnostics of `after` that `before` did not have, in the given files.
 pub fn new_in(before: &[Diagnostic], after: &[Diagnostic], files: &[PathBuf]) -> Vec<Diagnostic> {
     let seen: HashSet<_> = before.iter().map(Diagnostic::key).collect();
-    let files: HashSet<PathBuf> = files.iter().map(|f| crate::barrels::normalize(f)).collect();
+    let files: HashSet<PathBuf> = files
+        .iter()
+        .map(|f| crate::workspace::resolve::normalize(f))
+        .collect();
     after
         .iter()
         .filter(|d| files.contains(&d.file) && !seen.contains(&d.key()))

@@ -1,6 +1,23 @@
 //! Unified diffs that `git apply` accepts.
 
+use super::{Printer, Report};
 use similar::TextDiff;
+
+/// The dry run's patch: every changed file, in report order.
+pub struct Diff;
+
+impl Printer for Diff {
+    fn print(&self, report: &Report) -> String {
+        let mut out = String::new();
+        for f in &report.files {
+            if let Some(change) = &f.change {
+                let original = String::from_utf8_lossy(&change.original);
+                out.push_str(&unified(&f.display, &original, &change.rewritten));
+            }
+        }
+        out
+    }
+}
 
 /// A `diff --git` style patch turning `old` into `new` for `path`.
 pub fn unified(path: &str, old: &str, new: &str) -> String {

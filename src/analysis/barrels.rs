@@ -1,0 +1,148 @@
+//! Local barrels: an app's own modules that re-export Dynamic names, and
+//! chains of them. Which Dynamic export a name imported from a local module
+//! stands for is decided here, asking the project model (`Workspace`) for
+//! module resolution and the modules' re-exports; nothing here reads a file.
+
+use super::bindings::DynamicImport;
+use super::exports::ModuleExports;
+use crate::table::Table;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Re-export chains longer than this are not followed (a cycle, or worse).
+const MAX_DEPTH: usize = 16;
+
+/// What analysis may ask of the project: the only way facts from other files
+/// reach it. The file-system implementation is `workspace::FsWorkspace`;
+/// tests pass an in-memory one.
+pub trait Workspace: Sync {
+    /// The source file a specifier imported from a file in `from_dir`
+    /// resolves to, when it is a module of the project (not a package).
+    fn resolve(&self, from_dir: &Path, specifier: &str) -> Option<PathBuf>;
+    /// The re-exports of the module at `path`, when it has any.
+    fn module_exports(&self, path: &Path) -> Option<Arc<ModuleExports>>;
+    /// The `TokenScope` members of the sdk-api-core installed for code in
+    /// `dir`, or None when none is installed.
+    fn token_scopes(&self, dir: &Path) -> Option<Arc<HashSet<String>>>;
+}
+
+/// A workspace with no project around the file: nothing resolves.
+pub struct NoWorkspace;
+
+impl Workspace for NoWorkspace {
+    fn resolve(&self, _: &Path, _: &str) -> Option<PathBuf> {
+        None
+    }
+    fn module_exports(&self, _: &Path) -> Option<Arc<ModuleExports>> {
+        None
+    }
+    fn token_scopes(&self, _: &Path) -> Option<Arc<HashSet<String>>> {
+        None
+    }
+}
+
+/// An import of a local module that re-exports Dynamic names.
+pub struct BarrelImport<'w> {
+    ws: &'w dyn Workspace,
+    table: &'w Table,
+    path: PathBuf,
+    /// Dynamic modules whose every export the barrel re-exports.
+    pub stars: Vec<String>,
+}
+
+impl BarrelImport<'_> {
+    pub fn origin(&self, name: &str) -> Option<DynamicImport> {
+        origin(self.ws, self.table, &self.path, name, 0)
+    }
+}
+
+/// For an import of `spec` from a file in `dir`: the barrel it names, or
+/// None when `spec` is a package or a module with no re-exports.
+pub fn lookup<'w>(
+    ws: &'w dyn Workspace,
+    table: &'w Table,
+    dir: &Path,
+    spec: &str,
+) -> Option<BarrelImport<'w>> {
+    if table.is_dynamic_module(spec) {
+        return None;
+    }
+    let path = ws.resolve(dir, spec)?;
+    ws.module_exports(&path)?;
+    Some(BarrelImport {
+        ws,
+        table,
+        stars: star_modules(ws, table, &path, 0),
+        path,
+    })
+}
+
+/// Names the module at `path` exports under a name of its own whose origin
+/// is Dynamic's (`export const checkMfa = sdkIsMfaRequired`): a file that
+/// uses one may be a call site without naming any legacy API.
+pub fn aliases(ws: &dyn Workspace, table: &Table, path: &Path) -> Vec<String> {
+    let Some(m) = ws.module_exports(path) else {
+        return vec![];
+    };
+    m.from
+        .keys()
+        .chain(m.locals.keys())
+        .filter(|name| origin(ws, table, path, name, 0).is_some())
+        .cloned()
+        .collect()
+}
+
+/// The Dynamic export that `name` of the module at `path` stands for.
+fn origin(
+    ws: &dyn Workspace,
+    table: &Table,
+    path: &Path,
+    name: &str,
+    depth: usize,
+) -> Option<DynamicImport> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let m = ws.module_exports(path)?;
+    let dir = path.parent()?;
+    let through = |spec: &str, imported: &str| -> Option<DynamicImport> {
+        if table.is_dynamic_module(spec) {
+            return Some(DynamicImport {
+                module: spec.to_string(),
+                imported: imported.to_string(),
+            });
+        }
+        let target = ws.resolve(dir, spec)?;
+        origin(ws, table, &target, imported, depth + 1)
+    };
+    if let Some((spec, imported)) = m.from.get(name) {
+        return through(spec, imported);
+    }
+    if let Some(local) = m.locals.get(name) {
+        let (spec, imported) = m.imports.get(local)?;
+        return through(spec, imported);
+    }
+    if m.own.contains(name) {
+        return None;
+    }
+    m.stars.iter().find_map(|spec| through(spec, name))
+}
+
+/// Dynamic modules whose every export the module at `path` re-exports.
+fn star_modules(ws: &dyn Workspace, table: &Table, path: &Path, depth: usize) -> Vec<String> {
+    let (Some(m), Some(dir)) = (ws.module_exports(path), path.parent()) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for spec in &m.stars {
+        if table.is_dynamic_module(spec) {
+            out.push(spec.clone());
+        } else if depth < MAX_DEPTH
+            && let Some(target) = ws.resolve(dir, spec)
+        {
+            out.extend(star_modules(ws, table, &target, depth + 1));
+        }
+    }
+    out
+}

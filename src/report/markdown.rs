@@ -1,0 +1,134 @@
+//! The Markdown report (`migrate --report FILE`, GitHub job summaries):
+//! counts per rule, changed files, and every item that needs a human with an
+//! excerpt of the original code, the reason and what to choose.
+
+use super::{Located, Printer, Report, human};
+use crate::finding::Severity;
+use std::collections::BTreeMap;
+
+/// What the report is about: `migrate` changes files, `check` only finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Migrate,
+    Check,
+}
+
+pub struct Markdown {
+    pub mode: Mode,
+    /// Quote the code around each item (the pull-request report does; a job summary need not).
+    pub excerpts: bool,
+}
+
+impl Printer for Markdown {
+    fn print(&self, report: &Report) -> String {
+        let s = &report.summary;
+        let mut out = String::from("# stepup: action-based MFA → step-up authentication\n\n");
+        let mode = (self.mode == Mode::Migrate).then_some(true);
+        out.push_str(&format!(
+            "{}\n\n",
+            human::summary_line(s, mode).replacen("scanned", "Scanned", 1)
+        ));
+        if report.findings.is_empty() && report.problems.is_empty() {
+            out.push_str("No legacy action-based MFA usage found.\n");
+            return out;
+        }
+        self.per_rule(report, &mut out);
+        if self.mode == Mode::Migrate {
+            changed_files(report, &mut out);
+        }
+        let review: Vec<&Located> = report.needs_review().collect();
+        self.items(report, "Needs manual review", &review, &mut out);
+        let confirm: Vec<&Located> = report.to_confirm().collect();
+        self.items(report, "To confirm", &confirm, &mut out);
+        if !report.problems.is_empty() {
+            out.push_str("\n## Files stepup could not process\n\n");
+            for p in &report.problems {
+                out.push_str(&format!("- `{}`: {}\n", p.path, p.message()));
+            }
+        }
+        out
+    }
+}
+
+impl Markdown {
+    fn per_rule(&self, report: &Report, out: &mut String) {
+        let mut per_rule: BTreeMap<&str, (usize, usize, Severity)> = BTreeMap::new();
+        for f in &report.findings {
+            let e = per_rule.entry(f.rule).or_insert((0, 0, f.severity));
+            e.0 += 1;
+            e.1 += usize::from(f.fixable);
+        }
+        let fixed = match self.mode {
+            Mode::Migrate => "fixed by stepup",
+            Mode::Check => "fixable with `stepup migrate`",
+        };
+        out.push_str(&format!(
+            "## Findings by rule\n\n| rule | severity | findings | {fixed} |\n|---|---|---:|---:|\n"
+        ));
+        for (rule, (n, fixable, sev)) in &per_rule {
+            out.push_str(&format!(
+                "| `{rule}` | {} | {n} | {fixable} |\n",
+                sev.as_str()
+            ));
+        }
+    }
+
+    fn items(&self, report: &Report, title: &str, items: &[&Located], out: &mut String) {
+        if items.is_empty() {
+            return;
+        }
+        out.push_str(&format!("\n## {title}\n"));
+        for f in items {
+            out.push_str(&format!(
+                "\n### `{}:{}` — `{}` ({})\n\n",
+                f.path,
+                f.line,
+                f.rule,
+                f.severity.as_str()
+            ));
+            if self.excerpts
+                && let Some(ex) = excerpt(report, &f.path, f.line)
+            {
+                out.push_str(&format!("```ts\n{ex}```\n\n"));
+            }
+            out.push_str(&format!("**Why:** {}\n\n", f.message));
+            if let Some(info) = report.catalog.iter().find(|r| r.id == f.rule) {
+                out.push_str(&format!("**What to do:** {}\n", info.help));
+            }
+        }
+    }
+}
+
+fn changed_files(report: &Report, out: &mut String) {
+    let changed: Vec<_> = report
+        .files
+        .iter()
+        .filter_map(|r| r.change.as_ref().map(|c| (r, c)))
+        .collect();
+    if !changed.is_empty() {
+        out.push_str("\n## Changed files\n\n");
+        for (r, c) in changed {
+            out.push_str(&format!("- `{}` ({} edits)\n", r.display, c.edit_count));
+        }
+    }
+}
+
+/// Up to two lines before and after `line` of the file as it was before the
+/// run (finding lines are the original's), numbered.
+fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
+    let text = report.file(path)?.original.as_deref()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text.lines().collect();
+    let from = line.saturating_sub(3);
+    let to = (line + 2).min(lines.len());
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate().take(to).skip(from) {
+        let marker = if i + 1 == line { ">" } else { " " };
+        out.push_str(&format!(
+            "{marker}{:>5} | {}\n",
+            i + 1,
+            l.trim_end_matches('\r')
+        ));
+    }
+    Some(out)
+}

@@ -1,0 +1,181 @@
+//! The report model (what a run found, per file, with each file's original
+//! text) and its printers, one per format. Printers turn a `Report` into
+//! text and touch neither the file system nor the environment: the command
+//! writes what they return.
+
+pub mod diff;
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod markdown;
+pub mod sarif;
+
+use crate::finding::Severity;
+use crate::table::RuleInfo;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// A finding located in a file, ready for a printer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Located {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub fixable: bool,
+    pub message: String,
+}
+
+/// Why a file, a directory or a project file could not be processed as asked.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ProblemKind {
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    #[error("cannot scan {0}")]
+    Walk(String),
+    #[error(
+        "skipped: {size} bytes is above the {limit} byte limit for source files (minified or generated?)"
+    )]
+    TooLarge { size: u64, limit: u64 },
+    #[error("skipped: not valid UTF-8 (invalid byte at offset {0}); left untouched")]
+    NotUtf8(usize),
+    #[error("not written: {0}")]
+    NotWritten(String),
+    /// After `--typecheck`: rolled back, or kept with new errors.
+    #[error("{0}")]
+    TypeErrors(String),
+    /// A project file (package.json, tsconfig) stepup could not use.
+    #[error("{0}")]
+    Project(String),
+}
+
+impl ProblemKind {
+    /// A failure (unreadable, unwritable) rather than a deliberate skip.
+    pub fn is_error(&self) -> bool {
+        !matches!(
+            self,
+            ProblemKind::TooLarge { .. } | ProblemKind::NotUtf8(_) | ProblemKind::Project(_)
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub path: String,
+    pub kind: ProblemKind,
+}
+
+impl Problem {
+    pub fn new(path: impl Into<String>, kind: ProblemKind) -> Problem {
+        Problem {
+            path: path.into(),
+            kind,
+        }
+    }
+    pub fn is_error(&self) -> bool {
+        self.kind.is_error()
+    }
+    pub fn message(&self) -> String {
+        self.kind.to_string()
+    }
+}
+
+/// A planned change to one file.
+#[derive(Debug)]
+pub struct Change {
+    pub original: Vec<u8>,
+    pub rewritten: String,
+    pub edit_count: usize,
+}
+
+/// One source file the run analysed.
+#[derive(Debug)]
+pub struct FileOutcome {
+    pub path: PathBuf,
+    pub display: String,
+    pub findings: Vec<Located>,
+    pub change: Option<Change>,
+    /// The text as it was before the run, kept for files with findings
+    /// (report excerpts quote it).
+    pub original: Option<String>,
+    /// Why the file could not be analysed, if it could not.
+    pub problem: Option<Problem>,
+    pub has_dynamic_import: bool,
+    /// The file (as rewritten) imports TokenScope from sdk-api-core.
+    pub needs_api_core: bool,
+}
+
+/// What a run found, for any printer.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub files_with_dynamic_imports: usize,
+    pub files_changed: usize,
+    pub edits: usize,
+    pub findings: usize,
+    pub fixable: usize,
+    pub manual: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub problems: usize,
+    pub elapsed_ms: u128,
+}
+
+/// Everything one run produced, in a deterministic order.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: Vec<FileOutcome>,
+    /// Every finding of every file and of the project checks, sorted by place.
+    pub findings: Vec<Located>,
+    pub problems: Vec<Problem>,
+    pub summary: Summary,
+    /// The rule catalog of the run's migration table.
+    pub catalog: Vec<RuleInfo>,
+}
+
+impl Report {
+    /// Recount the summary's finding and problem tallies.
+    pub fn tally(&mut self) {
+        let s = &mut self.summary;
+        (s.errors, s.warnings, s.infos, s.fixable, s.manual) = (0, 0, 0, 0, 0);
+        for f in &self.findings {
+            match f.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+            if f.fixable {
+                s.fixable += 1;
+            } else if f.severity != Severity::Info {
+                s.manual += 1;
+            }
+        }
+        s.findings = self.findings.len();
+        s.problems = self.problems.len();
+    }
+
+    pub fn file(&self, display: &str) -> Option<&FileOutcome> {
+        self.files.iter().find(|f| f.display == display)
+    }
+
+    /// Findings a human must act on (not fixable, not info).
+    pub fn needs_review(&self) -> impl Iterator<Item = &Located> {
+        self.findings
+            .iter()
+            .filter(|f| !f.fixable && f.severity != Severity::Info)
+    }
+
+    /// Decisions stepup made that a human should confirm (info).
+    pub fn to_confirm(&self) -> impl Iterator<Item = &Located> {
+        self.findings
+            .iter()
+            .filter(|f| !f.fixable && f.severity == Severity::Info)
+    }
+}
+
+/// A format: a report in, text out.
+pub trait Printer {
+    fn print(&self, report: &Report) -> String;
+}

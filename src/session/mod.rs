@@ -1,0 +1,365 @@
+//! One run over the given paths: walk → read → prefilter → per-file work in
+//! parallel → the project checks → a `Report`. Knows no output format.
+
+pub mod progress;
+pub mod walk;
+
+use crate::analysis::barrels;
+use crate::analysis::line_col;
+use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
+use crate::finding::Severity;
+use crate::lang::Lang;
+use crate::report::{Change, FileOutcome, Located, Problem, ProblemKind, Report, Summary};
+use crate::workspace::FsWorkspace;
+use crate::workspace::manifest::{self, Manifest};
+use crate::workspace::read::open_regular;
+use crate::workspace::resolve::normalize;
+use progress::Progress;
+use rayon::prelude::*;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+use walk::{Target, WalkOptions, discover};
+
+/// Source files above this size are skipped (minified bundles, generated code).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Candidates' bytes are kept from pass 1 for pass 2 up to this much in all;
+/// beyond it they are read again.
+const KEEP_BYTES: usize = 64 << 20;
+
+pub struct SessionOptions {
+    pub roots: Vec<PathBuf>,
+    pub walk: WalkOptions,
+    /// Show paths relative to the working directory (CI annotations, SARIF)
+    /// rather than to each given root.
+    pub paths_from_cwd: bool,
+    /// Draw a progress line on stderr (a terminal).
+    pub progress: bool,
+}
+
+/// A path that could not be scanned at all (a usage error).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot scan {0}")]
+pub struct ScanError(pub String);
+
+/// Run the whole analysis. A path that does not exist is an error; a file
+/// that cannot be read is a problem in the report and the rest goes on.
+pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanError> {
+    let started = Instant::now();
+    let workspace = FsWorkspace::new();
+    let (targets, manifests, mut problems) = discover_all(opts)?;
+    let progress = Progress::start(targets.len(), opts.progress);
+    let mut firsts = first_pass(&targets, engine, &progress);
+    learn_aliases(engine, &workspace, &targets, &mut firsts);
+    progress.next_pass();
+    let files: Vec<FileOutcome> = targets
+        .par_iter()
+        .zip(firsts.into_par_iter())
+        .filter_map(|(t, first)| {
+            let r = first
+                .candidate
+                .then(|| process_file(engine, &workspace, t, first.bytes));
+            progress.tick();
+            r
+        })
+        .collect();
+    progress.finish();
+    let mut report = Report {
+        summary: Summary {
+            files_scanned: targets.len(),
+            ..Default::default()
+        },
+        catalog: engine.table().rules.clone(),
+        ..Default::default()
+    };
+    for f in files {
+        report.summary.files_with_dynamic_imports += usize::from(f.has_dynamic_import);
+        if let Some(c) = &f.change {
+            report.summary.files_changed += 1;
+            report.summary.edits += c.edit_count;
+        }
+        report.findings.extend(f.findings.iter().cloned());
+        problems.extend(f.problem.clone());
+        report.files.push(f);
+    }
+    project_checks(engine, &manifests, &mut report, &mut problems);
+    report
+        .findings
+        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    report.problems = problems;
+    report.tally();
+    report.summary.elapsed_ms = started.elapsed().as_millis();
+    Ok(report)
+}
+
+/// Every file and package.json under every root, in a fixed order.
+fn discover_all(
+    opts: &SessionOptions,
+) -> Result<(Vec<Target>, Vec<Manifest>, Vec<Problem>), ScanError> {
+    let mut targets = Vec::new();
+    let mut manifests = Vec::new();
+    let mut problems = Vec::new();
+    for root in &opts.roots {
+        let mut d = discover(root, &opts.walk).map_err(ScanError)?;
+        if opts.paths_from_cwd && root.is_dir() {
+            let prefix = walk::relative_display(root, Path::new(""));
+            let prefix = prefix.trim_start_matches("./").trim_end_matches('/');
+            if !prefix.is_empty() && prefix != "." {
+                for t in d.targets.iter_mut().chain(d.manifests.iter_mut()) {
+                    t.display = format!("{prefix}/{}", t.display);
+                }
+            }
+        }
+        targets.extend(d.targets);
+        manifests.extend(d.manifests.into_iter().map(|t| Manifest {
+            path: t.path,
+            display: t.display,
+        }));
+        problems.extend(
+            d.errors
+                .into_iter()
+                .map(|e| Problem::new(root.display().to_string(), ProblemKind::Walk(e))),
+        );
+    }
+    Ok((targets, manifests, problems))
+}
+
+/// What pass 1 learns of one file.
+struct FirstPass {
+    candidate: bool,
+    /// A candidate's bytes, kept for pass 2 while they fit the budget.
+    bytes: Option<Vec<u8>>,
+}
+
+/// Read each file once (never one over the size limit: its size is checked
+/// first) and test it against the prefilter.
+fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<FirstPass> {
+    let kept_total = AtomicUsize::new(0);
+    targets
+        .par_iter()
+        .map(|t| {
+            // One buffer per thread: most files are read, tested and dropped.
+            thread_local! {
+                static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            }
+            let first = BUF.with(|buf| {
+                let mut buf = buf.borrow_mut();
+                buf.clear();
+                if read_source(&t.path, &mut buf).is_err() {
+                    // Pass 2 reads it again and reports why.
+                    return FirstPass {
+                        candidate: true,
+                        bytes: None,
+                    };
+                }
+                let candidate = engine.is_candidate(&buf);
+                let keep = candidate
+                    && kept_total.fetch_add(buf.len(), Ordering::Relaxed) + buf.len() <= KEEP_BYTES;
+                FirstPass {
+                    candidate,
+                    bytes: keep.then(|| buf.to_vec()),
+                }
+            });
+            progress.tick();
+            first
+        })
+        .collect()
+}
+
+/// Why a source file was not read.
+enum SourceError {
+    Io(std::io::Error),
+    TooLarge(u64),
+}
+
+/// Read a source file into `buf`: only a regular file, only up to the limit
+/// (the size is taken from the open handle before anything is read).
+fn read_source(path: &Path, buf: &mut Vec<u8>) -> Result<(), SourceError> {
+    let mut file = open_regular(path).map_err(|e| match e {
+        crate::workspace::read::ReadError::Io(io) => SourceError::Io(io),
+        other => SourceError::Io(std::io::Error::other(other.to_string())),
+    })?;
+    let size = file.metadata().map_err(SourceError::Io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge(size));
+    }
+    (&mut file)
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(buf)
+        .map_err(SourceError::Io)?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(SourceError::TooLarge(buf.len() as u64));
+    }
+    Ok(())
+}
+
+/// Candidate files that re-export Dynamic names under names of their own
+/// (`export { useMfa as useTwoFactor }`) make their call sites candidates
+/// too: learn those names, and test the files pass 1 let go again when the
+/// names widen the prefilter. Only candidates are parsed here.
+fn learn_aliases(
+    engine: &mut Engine,
+    workspace: &FsWorkspace,
+    targets: &[Target],
+    firsts: &mut [FirstPass],
+) {
+    let aliases: Vec<String> = targets
+        .par_iter()
+        .zip(firsts.par_iter())
+        .filter(|(_, f)| f.candidate && f.bytes.as_deref().is_none_or(looks_like_barrel))
+        .flat_map_iter(|(t, _)| barrels::aliases(workspace, engine.table(), &normalize(&t.path)))
+        .collect();
+    if aliases.is_empty() {
+        return;
+    }
+    engine.add_aliases(aliases);
+    if !engine.aliases_widen_prefilter() {
+        return;
+    }
+    let engine = &*engine;
+    firsts
+        .par_iter_mut()
+        .zip(targets)
+        .filter(|(f, _)| !f.candidate)
+        .for_each(|(f, t)| {
+            let mut buf = Vec::new();
+            f.candidate = read_source(&t.path, &mut buf).is_ok() && engine.is_candidate(&buf);
+        });
+}
+
+/// `export * from`, `export { … }`, or `export const x = y`.
+fn looks_like_barrel(bytes: &[u8]) -> bool {
+    let has = |p: &[u8]| memchr::memmem::find(bytes, p).is_some();
+    has(b"export *") || has(b"export {") || has(b"export{") || has(b"export const")
+}
+
+/// Pass 2 for one candidate: read (unless pass 1 kept the bytes), check, run the engine.
+fn process_file(
+    engine: &Engine,
+    workspace: &FsWorkspace,
+    t: &Target,
+    kept: Option<Vec<u8>>,
+) -> FileOutcome {
+    let mut outcome = FileOutcome {
+        path: t.path.clone(),
+        display: t.display.clone(),
+        findings: vec![],
+        change: None,
+        original: None,
+        problem: None,
+        has_dynamic_import: false,
+        needs_api_core: false,
+    };
+    let Some(lang) = Lang::from_path(&t.path) else {
+        return outcome;
+    };
+    let bytes = match kept {
+        Some(b) => b,
+        None => {
+            let mut buf = Vec::new();
+            match read_source(&t.path, &mut buf) {
+                Ok(()) => buf,
+                Err(e) => {
+                    let kind = match e {
+                        SourceError::Io(e) => ProblemKind::Unreadable(e.to_string()),
+                        SourceError::TooLarge(size) => ProblemKind::TooLarge {
+                            size,
+                            limit: MAX_FILE_BYTES,
+                        },
+                    };
+                    return skipped(outcome, kind);
+                }
+            }
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return skipped(outcome, ProblemKind::NotUtf8(e.utf8_error().valid_up_to())),
+    };
+    let path = normalize(&t.path);
+    let env = FileEnv {
+        dir: path.parent().unwrap_or(Path::new("/")),
+        workspace,
+    };
+    let result = engine.process(&text, lang, &env);
+    outcome.has_dynamic_import = result.has_dynamic_import;
+    outcome.needs_api_core = result.needs_api_core;
+    outcome.findings = locate(&result, &text, &t.display);
+    if let Some(rewritten) = result.rewritten {
+        outcome.change = Some(Change {
+            original: text.clone().into_bytes(),
+            rewritten,
+            edit_count: result.edit_count,
+        });
+    }
+    if !outcome.findings.is_empty() || outcome.change.is_some() {
+        outcome.original = Some(text);
+    }
+    outcome
+}
+
+/// A file the session could not analyse: its outcome carries the problem.
+fn skipped(mut outcome: FileOutcome, kind: ProblemKind) -> FileOutcome {
+    outcome.problem = Some(Problem::new(outcome.display.clone(), kind));
+    outcome
+}
+
+/// 1-based lines and columns for the engine's byte offsets.
+fn locate(result: &SourceOutcome, text: &str, display: &str) -> Vec<Located> {
+    // Offsets are into the text after the BOM.
+    let (_, body) = split_bom(text);
+    result
+        .findings
+        .iter()
+        .map(|f| {
+            let (line, column) = line_col(body, f.offset);
+            Located {
+                path: display.to_string(),
+                line,
+                column,
+                rule: f.rule,
+                severity: f.severity,
+                fixable: f.fixable,
+                message: f.message.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The package.json checks, with the files that need sdk-api-core.
+fn project_checks(
+    engine: &Engine,
+    manifests: &[Manifest],
+    report: &mut Report,
+    problems: &mut Vec<Problem>,
+) {
+    let api_core_users: Vec<PathBuf> = report
+        .files
+        .iter()
+        .filter(|r| r.needs_api_core)
+        .map(|r| normalize(&r.path))
+        .collect();
+    let needs_api_core = |dir: &Path| {
+        let dir = normalize(dir);
+        api_core_users.iter().any(|p| p.starts_with(&dir))
+    };
+    let (findings, manifest_problems) = manifest::check(manifests, engine.table(), &needs_api_core);
+    report
+        .findings
+        .extend(findings.into_iter().map(|f| Located {
+            path: f.path,
+            line: f.line,
+            column: f.column,
+            rule: f.rule,
+            severity: Severity::Warning,
+            fixable: false,
+            message: f.message,
+        }));
+    problems.extend(
+        manifest_problems
+            .into_iter()
+            .map(|(path, message)| Problem::new(path, ProblemKind::Project(message))),
+    );
+}

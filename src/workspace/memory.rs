@@ -1,0 +1,73 @@
+//! A project held in memory, for tests: files by path, relative specifiers
+//! resolved with the extensions and `index` files TypeScript tries.
+
+use crate::analysis::barrels::Workspace;
+use crate::analysis::exports::{ModuleExports, module_exports};
+use crate::lang::Lang;
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Default)]
+pub struct MemoryWorkspace {
+    files: HashMap<PathBuf, String>,
+    token_scopes: Option<Arc<HashSet<String>>>,
+}
+
+impl MemoryWorkspace {
+    pub fn new() -> MemoryWorkspace {
+        MemoryWorkspace::default()
+    }
+
+    pub fn with_file(mut self, path: impl Into<PathBuf>, text: &str) -> MemoryWorkspace {
+        self.files.insert(path.into(), text.to_string());
+        self
+    }
+
+    /// The TokenScope members the project's sdk-api-core declares.
+    pub fn with_token_scopes(mut self, members: &[&str]) -> MemoryWorkspace {
+        self.token_scopes = Some(Arc::new(members.iter().map(|m| m.to_string()).collect()));
+        self
+    }
+}
+
+fn join(dir: &Path, spec: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in dir.join(spec).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+impl Workspace for MemoryWorkspace {
+    fn resolve(&self, from_dir: &Path, specifier: &str) -> Option<PathBuf> {
+        if !specifier.starts_with('.') {
+            return None;
+        }
+        let base = join(from_dir, specifier);
+        let exts = ["ts", "tsx", "js", "jsx"];
+        std::iter::once(base.clone())
+            .chain(
+                exts.iter()
+                    .map(|e| PathBuf::from(format!("{}.{e}", base.display()))),
+            )
+            .chain(exts.iter().map(|e| base.join(format!("index.{e}"))))
+            .find(|p| self.files.contains_key(p))
+    }
+
+    fn module_exports(&self, path: &Path) -> Option<Arc<ModuleExports>> {
+        let text = self.files.get(path)?;
+        let tree = Lang::from_path(path)?.parse(text);
+        Some(Arc::new(module_exports(tree.root_node(), text))).filter(|m| !m.is_empty())
+    }
+
+    fn token_scopes(&self, _: &Path) -> Option<Arc<HashSet<String>>> {
+        self.token_scopes.clone()
+    }
+}
