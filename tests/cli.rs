@@ -562,3 +562,97 @@ fn verbose_lists_what_is_rewritten() {
         .assert()
         .code(2);
 }
+
+/// A hook that arrives through the scope inference as info only, and a
+/// legacy call stepup cannot decide on: one info item, one to review.
+const INFO_AND_MANUAL: &str = r#"import { usePromptMfaAuth, useMfa } from '@dynamic-labs/sdk-react-core';
+
+export function Sign({ wallet, code }: { wallet: { signMessage: (m: string) => Promise<void> }; code: string }) {
+  const { authenticateDevice } = useMfa();
+  const promptMfaAuth = usePromptMfaAuth();
+  const sign = async () => {
+    await authenticateDevice({ code, createMfaToken: true });
+    await wallet.signMessage('hi');
+  };
+  const ensure = async () => {
+    await promptMfaAuth({ createMfaToken: true });
+  };
+  return <><button onClick={sign}>Sign</button><button onClick={ensure}>Go</button></>;
+}
+"#;
+
+#[test]
+fn info_items_are_not_listed_as_needing_review() {
+    let dir = repo(&[("a.tsx", INFO_AND_MANUAL)]);
+    let out = stepup()
+        .arg("migrate")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let review = stderr
+        .split("Needs manual review:\n")
+        .nth(1)
+        .expect("one item needs review")
+        .split("To confirm:\n")
+        .collect::<Vec<_>>();
+    assert!(!review[0].contains("  info  "), "{stderr}");
+    assert_eq!(
+        review[0].lines().filter(|l| l.starts_with("  ")).count(),
+        1,
+        "{stderr}"
+    );
+    assert!(review[1].contains("scope-inferred"), "{stderr}");
+    assert!(stderr.contains("; 1 need review"), "{stderr}");
+}
+
+#[test]
+fn the_report_quotes_the_original_lines_after_a_write() {
+    let dir = repo(&[("a.tsx", INFO_AND_MANUAL)]);
+    stepup()
+        .args(["migrate", "--write", "--report", "r.md", "a.tsx"])
+        .current_dir(dir.path())
+        .assert()
+        .code(0);
+    let report = std::fs::read_to_string(dir.path().join("r.md")).unwrap();
+    // The manual item is the promptMfaAuth call on line 11 of the original.
+    assert!(
+        report.contains(">   11 |     await promptMfaAuth({ createMfaToken: true });"),
+        "{report}"
+    );
+}
+
+#[test]
+fn quiet_migrate_drops_only_the_summary() {
+    let dir = repo(&[("a.tsx", MANUAL_ONLY)]);
+    let out = stepup()
+        .args(["migrate", "--quiet"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Needs manual review:"), "{stderr}");
+    assert!(!stderr.contains("scanned "), "{stderr}");
+}
+
+#[test]
+fn a_made_up_hook_added_through_rules_is_rewritten() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules-made-up-hook");
+    let input = std::fs::read_to_string(fixture.join("input.tsx")).unwrap();
+    let rules = std::fs::read_to_string(fixture.join("rules.toml")).unwrap();
+    let dir = repo(&[("a.tsx", input.as_str()), ("rules.toml", rules.as_str())]);
+    let without = stepup()
+        .args(["migrate", "a.tsx"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&without.stdout).contains("verifyTotpMfa"));
+    stepup()
+        .args(["migrate", "--write", "--rules", "rules.toml", "a.tsx"])
+        .current_dir(dir.path())
+        .assert()
+        .code(0);
+    let after = std::fs::read_to_string(dir.path().join("a.tsx")).unwrap();
+    let expected = std::fs::read_to_string(fixture.join("expected.tsx")).unwrap();
+    assert_eq!(after, expected);
+}
