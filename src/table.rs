@@ -269,6 +269,9 @@ pub struct Table {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Extra {
+    /// Older spelling of `[[modules]]`: prefixes of the React family.
+    #[serde(default)]
+    dynamic_module_prefixes: Vec<String>,
     #[serde(default)]
     modules: Vec<Module>,
     #[serde(default)]
@@ -337,6 +340,15 @@ impl Table {
     pub fn with_extra(mut self, text: &str) -> Result<Table, TableError> {
         let extra: Extra = toml::from_str(text)?;
         self.modules.extend(extra.modules);
+        self.modules.extend(
+            extra
+                .dynamic_module_prefixes
+                .into_iter()
+                .map(|prefix| Module {
+                    prefix,
+                    family: Family::React,
+                }),
+        );
         self.dependency_hooks.extend(extra.dependency_hooks);
         replace_by(&mut self.hooks, extra.hooks, |h| h.name.clone());
         replace_by(&mut self.functions, extra.functions, |f| f.name.clone());

@@ -3,8 +3,8 @@
 //! stands for is decided here, asking the project model (`Workspace`) for
 //! module resolution and the modules' re-exports; nothing here reads a file.
 
-use super::bindings::DynamicImport;
 use super::exports::ModuleExports;
+use super::imports::DynamicImport;
 use crate::table::Table;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 
 use crate::analysis::Field;
 
-use super::bindings::esm_import;
+use super::imports::esm_import;
 use super::{descendants, string_value, text};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;

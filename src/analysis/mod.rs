@@ -4,6 +4,7 @@
 pub mod barrels;
 pub mod bindings;
 pub mod exports;
+pub mod imports;
 pub mod infer;
 pub mod scope;
 

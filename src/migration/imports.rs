@@ -4,7 +4,7 @@
 
 use super::ImportNeed;
 use super::syntax::{format_braces, statement_removal};
-use crate::analysis::bindings::{Bindings, ImportForm};
+use crate::analysis::bindings::{Bindings, ImportDecl, ImportForm, ImportSpec};
 use crate::analysis::{descendants, text};
 use crate::edit::Edit;
 use crate::table::Table;
@@ -42,6 +42,15 @@ pub fn plan(
     newline: &str,
 ) -> Vec<Edit> {
     let after = reference_counts(root, src, bindings);
+    let drop_when_unused = rules.drop_when_unused();
+    let unused_now = |decl: &ImportDecl, s: &ImportSpec| {
+        !decl.braces_have_comment
+            && decl
+                .origin_of(s, rules)
+                .is_some_and(|o| drop_when_unused.contains(&o.imported.as_str()))
+            && before.get(&s.local).copied().unwrap_or(0) > 0
+            && after.get(&s.local).copied().unwrap_or(0) == 0
+    };
     let mut edits = Vec::new();
     let mut deleted: Vec<(usize, usize)> = Vec::new();
     let mut pending: Vec<&ImportNeed> = needs
@@ -50,75 +59,89 @@ pub fn plan(
             bindings.local_access(&n.module, &n.imported).as_deref() != Some(n.local.as_str())
         })
         .collect();
-
     for decl in &bindings.imports {
-        let drop: Vec<bool> = decl
-            .named
+        let drop: Vec<bool> = decl.named.iter().map(|s| unused_now(decl, s)).collect();
+        let can_add = !decl.type_only && decl.braces.is_some();
+        let adds: Vec<&ImportNeed> = pending
             .iter()
-            .map(|s| {
-                !decl.braces_have_comment
-                    && decl
-                        .origin_of(s, rules)
-                        .is_some_and(|o| rules.drop_when_unused().contains(&o.imported.as_str()))
-                    && before.get(&s.local).copied().unwrap_or(0) > 0
-                    && after.get(&s.local).copied().unwrap_or(0) == 0
+            .copied()
+            .filter(|n| {
+                can_add && (n.module == decl.module || decl.star_modules.contains(&n.module))
             })
             .collect();
-        let can_add = !decl.type_only && decl.braces.is_some();
-        let adds: Vec<&ImportNeed> = if can_add {
-            pending
-                .iter()
-                .copied()
-                .filter(|n| n.module == decl.module || decl.star_modules.contains(&n.module))
-                .collect()
-        } else {
-            vec![]
-        };
         if adds.is_empty() && !drop.contains(&true) {
             continue;
         }
         pending.retain(|n| !adds.contains(n));
-        let mut items: Vec<String> = decl
-            .named
-            .iter()
-            .zip(&drop)
-            .filter(|(_, d)| !**d)
-            .map(|(s, _)| src[s.start..s.end].to_string())
-            .collect();
-        for n in &adds {
-            items.push(specifier(decl.form, n));
-        }
-        if items.is_empty() && decl.default.is_none() && decl.namespace.is_none() {
-            let (s, e) = statement_removal(src, decl.start, decl.end);
-            edits.push(Edit::delete(s, e));
-            deleted.push((decl.start, s));
-            continue;
-        }
-        let (bs, be) = decl.braces.expect("named imports have braces");
-        if items.is_empty() {
-            // `import X, { a } from 'm'` losing its last named import.
-            let from = src[..bs].rfind(',').unwrap_or(bs);
-            edits.push(Edit::delete(from, be));
-        } else {
-            edits.push(Edit::replace(
-                bs,
-                be,
-                format_braces(&src[bs..be], &items, newline),
-            ));
+        match rewrite_declaration(src, decl, &drop, &adds, newline) {
+            DeclEdit::Edit(e) => edits.push(e),
+            DeclEdit::Delete(e, line_start) => {
+                edits.push(e);
+                deleted.push((decl.start, line_start));
+            }
         }
     }
+    if !pending.is_empty() {
+        edits.push(new_imports(bindings, rules, &pending, &deleted, newline));
+    }
+    edits
+}
 
-    // Modules with no import to merge into get a statement of their own,
-    // after the last import, in the file's style.
+enum DeclEdit {
+    Edit(Edit),
+    /// The whole statement goes; the start of its first line.
+    Delete(Edit, usize),
+}
+
+/// One import declaration with the unused names dropped and the needed ones added.
+fn rewrite_declaration(
+    src: &str,
+    decl: &ImportDecl,
+    drop: &[bool],
+    adds: &[&ImportNeed],
+    newline: &str,
+) -> DeclEdit {
+    let mut items: Vec<String> = decl
+        .named
+        .iter()
+        .zip(drop)
+        .filter(|(_, d)| !**d)
+        .map(|(s, _)| src[s.start..s.end].to_string())
+        .collect();
+    items.extend(adds.iter().map(|n| specifier(decl.form, n)));
+    if items.is_empty() && decl.default.is_none() && decl.namespace.is_none() {
+        let (s, e) = statement_removal(src, decl.start, decl.end);
+        return DeclEdit::Delete(Edit::delete(s, e), s);
+    }
+    let (bs, be) = decl.braces.expect("named imports have braces");
+    if items.is_empty() {
+        // `import X, { a } from 'm'` losing its last named import.
+        let from = src[..bs].rfind(',').unwrap_or(bs);
+        DeclEdit::Edit(Edit::delete(from, be))
+    } else {
+        DeclEdit::Edit(Edit::replace(
+            bs,
+            be,
+            format_braces(&src[bs..be], &items, newline),
+        ))
+    }
+}
+
+/// Modules with no import to merge into get a statement of their own, after
+/// the last import, in the file's style (quote, semicolon, ESM or require).
+fn new_imports(
+    bindings: &Bindings,
+    rules: &Table,
+    pending: &[&ImportNeed],
+    deleted: &[(usize, usize)],
+    newline: &str,
+) -> Edit {
     let mut by_module: Vec<(&str, Vec<&ImportNeed>)> = Vec::new();
     for n in pending {
         match by_module.iter_mut().find(|(m, _)| *m == n.module) {
             Some((_, v)) => v.push(n),
             None => by_module.push((&n.module, vec![n])),
         }
-    }
-    if by_module.is_empty() {
-        return edits;
     }
     let style = bindings
         .imports
@@ -157,19 +180,15 @@ pub fn plan(
                 list.join(", ")
             ),
         };
-        match anchor {
-            Some(_) => {
-                text_out.push_str(newline);
-                text_out.push_str(&stmt);
-            }
-            None => {
-                text_out.push_str(&stmt);
-                text_out.push_str(newline);
-            }
+        if anchor.is_some() {
+            text_out.push_str(newline);
+            text_out.push_str(&stmt);
+        } else {
+            text_out.push_str(&stmt);
+            text_out.push_str(newline);
         }
     }
-    edits.push(Edit::insert(anchor.unwrap_or(head), text_out));
-    edits
+    Edit::insert(anchor.unwrap_or(head), text_out)
 }
 
 fn specifier(form: ImportForm, n: &ImportNeed) -> String {

@@ -294,122 +294,33 @@ pub fn token_call(
     checks: &[ActionCheck],
     ts: &TokenScopeAccess,
 ) -> TokenOutcome {
-    let src = ctx.src;
     let at = call.start_byte();
-    let rule = spec.rule.0;
-    let option_key = spec.option.as_str();
-    let manual = |msg: String| TokenOutcome::Manual(Finding::manual(at, rule, msg));
-    if call.has_error() {
-        return manual(format!(
-            "this {legacy} call has a syntax error: fix it, then run stepup again"
-        ));
-    }
-    let args = call_args(call);
-    let obj = match args.as_slice() {
-        [] => None,
-        // The JS SDK takes the client as an optional second argument.
-        [one] | [one, _] => match ObjectArg::from_node(unwrap_parens(*one), src) {
-            Some(o) => Some(o),
-            None => {
-                return manual(format!(
-                    "{legacy} is called with options stepup cannot read (`{}`): check for {} by hand",
-                    text(*one, src),
-                    option_key
-                ));
-            }
-        },
-        _ => return manual(format!("{legacy} is called with unexpected arguments")),
-    };
-    let Some(token_prop) = obj.as_ref().and_then(|o| o.get(option_key)) else {
-        if obj.as_ref().is_some_and(|o| o.opaque) {
-            return manual(format!(
-                "{legacy} gets spread options: check them for {} by hand",
-                option_key
-            ));
+    let manual = |msg: String| TokenOutcome::Manual(Finding::manual(at, spec.rule.0, msg));
+    let (obj, token_prop) = match token_option(call, spec, legacy, ctx.src) {
+        Ok(found) => found,
+        Err(TokenOption::Absent {
+            has_requested_scopes,
+        }) => {
+            return TokenOutcome::NoToken {
+                has_requested_scopes,
+            };
         }
-        return TokenOutcome::NoToken {
-            has_requested_scopes: obj
-                .as_ref()
-                .is_some_and(|o| o.get("requestedScopes").is_some()),
-        };
+        Err(TokenOption::Unreadable(msg)) => return manual(msg),
     };
-    let obj = obj.expect("a token option implies an object");
-    if obj.opaque {
-        return manual(format!(
-            "{legacy} mixes {} with spread options: migrate by hand",
-            option_key
-        ));
-    }
-    if obj.get("requestedScopes").is_some() {
-        return manual(format!(
-            "{legacy} passes both {} and requestedScopes: decide which token it should get",
-            option_key
-        ));
-    }
-    let token_value = obj.value(option_key).expect("present");
-    if matches!(text(token_value, src), "false" | "undefined" | "null") {
-        return manual(format!(
-            "{legacy} passes {}: {}: no token was asked for; remove the option by hand",
-            option_key,
-            text(token_value, src)
-        ));
-    }
-    let mut edits = Vec::new();
+    let mut edits = match shape_edits(call, &obj, spec, legacy, ctx.src) {
+        Ok(edits) => edits,
+        Err(msg) => return manual(msg),
+    };
     let mut findings = Vec::new();
-    if spec.totp_device_type
-        && let Some(type_value) = obj.value("type")
-    {
-        let t = text(type_value, src);
-        let is_totp = matches!(t, "'totp'" | "\"totp\"") || t.ends_with(".Totp");
-        if !is_totp {
-            return manual(format!(
-                "{legacy} uses device type `{t}`; {} handles TOTP only: migrate by hand",
-                spec.target
-            ));
-        }
-        edits.extend(remove_prop(&obj, "type"));
-    }
-    if spec.passkey && obj.get("relatedOriginRpId").is_some() {
-        return manual(format!(
-            "{legacy} uses relatedOriginRpId, which {} does not support: migrate by hand",
-            spec.target
-        ));
-    }
-    if spec.returns_token
-        && let Some(use_desc) = result_use(call, src)
-    {
-        return manual(format!(
-            "the MFA token returned by {legacy} is used ({use_desc}); {} resolves to a verification \
-             result, not a token: migrate by hand",
-            spec.target
-        ));
-    }
-    let scope = match infer_scope(call, checks, src, ctx.table, ctx.scope_available) {
-        ScopeDecision::Certain { scope, .. } => scope,
-        ScopeDecision::Inferred {
-            scope,
-            call: sensitive,
-        } => {
-            findings.push(Finding::info(
-                at,
-                "scope-inferred",
-                format!("TokenScope.{scope} inferred from the guarded call `{sensitive}`; please confirm"),
-            ));
+    let scope = match choose_scope(call, legacy, ctx, checks) {
+        Ok((scope, inferred)) => {
+            findings.extend(inferred);
             scope
         }
-        ScopeDecision::NoScope { action } => return manual(no_scope_message(&action)),
-        ScopeDecision::Uncertain { reason, candidates } => {
-            return manual(format!(
-                "cannot tell which scope {legacy} needs: {reason}; candidates: {}",
-                candidates
-                    .iter()
-                    .map(|c| format!("TokenScope.{c}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
+        Err(msg) => return manual(msg),
     };
-    if is_multi_use(token_value, src) {
+    let token_value = obj.value(&spec.option).expect("present");
+    if is_multi_use(token_value, ctx.src) {
         findings.push(Finding::info(
             at,
             "token-semantics",
@@ -423,13 +334,161 @@ pub fn token_call(
     ));
     findings.push(Finding::fixable(
         at,
-        rule,
+        spec.rule.0,
         format!(
             "{legacy} with {} → {} with requestedScopes: [TokenScope.{scope}]",
-            option_key, spec.target
+            spec.option, spec.target
         ),
     ));
     TokenOutcome::Rewrite { edits, findings }
+}
+
+/// Why a call has no token option to rewrite.
+enum TokenOption {
+    /// No token asked for: login-time MFA, or already migrated.
+    Absent { has_requested_scopes: bool },
+    /// Options stepup cannot read with certainty: the message says why.
+    Unreadable(String),
+}
+
+/// The call's options object and its token option, when both are plain.
+fn token_option<'t>(
+    call: Node<'t>,
+    spec: &TokenRule,
+    legacy: &str,
+    src: &str,
+) -> Result<(ObjectArg<'t>, Node<'t>), TokenOption> {
+    let option_key = spec.option.as_str();
+    let unreadable = |msg: String| Err(TokenOption::Unreadable(msg));
+    if call.has_error() {
+        return unreadable(format!(
+            "this {legacy} call has a syntax error: fix it, then run stepup again"
+        ));
+    }
+    let args = call_args(call);
+    let obj = match args.as_slice() {
+        [] => None,
+        // The JS SDK takes the client as an optional second argument.
+        [one] | [one, _] => match ObjectArg::from_node(unwrap_parens(*one), src) {
+            Some(o) => Some(o),
+            None => {
+                return unreadable(format!(
+                    "{legacy} is called with options stepup cannot read (`{}`): check for {option_key} by hand",
+                    text(*one, src),
+                ));
+            }
+        },
+        _ => return unreadable(format!("{legacy} is called with unexpected arguments")),
+    };
+    let Some(obj) = obj else {
+        return Err(TokenOption::Absent {
+            has_requested_scopes: false,
+        });
+    };
+    let Some(token_prop) = obj.get(option_key) else {
+        if obj.opaque {
+            return unreadable(format!(
+                "{legacy} gets spread options: check them for {option_key} by hand"
+            ));
+        }
+        return Err(TokenOption::Absent {
+            has_requested_scopes: obj.get("requestedScopes").is_some(),
+        });
+    };
+    if obj.opaque {
+        return unreadable(format!(
+            "{legacy} mixes {option_key} with spread options: migrate by hand"
+        ));
+    }
+    if obj.get("requestedScopes").is_some() {
+        return unreadable(format!(
+            "{legacy} passes both {option_key} and requestedScopes: decide which token it should get"
+        ));
+    }
+    let token_value = obj.value(option_key).expect("present");
+    if matches!(text(token_value, src), "false" | "undefined" | "null") {
+        return unreadable(format!(
+            "{legacy} passes {option_key}: {}: no token was asked for; remove the option by hand",
+            text(token_value, src)
+        ));
+    }
+    Ok((obj, token_prop))
+}
+
+/// What the record's target cannot take: a device type other than TOTP
+/// (dropped when it is TOTP), `relatedOriginRpId`, a token whose value is used.
+fn shape_edits(
+    call: Node,
+    obj: &ObjectArg,
+    spec: &TokenRule,
+    legacy: &str,
+    src: &str,
+) -> Result<Vec<Edit>, String> {
+    let mut edits = Vec::new();
+    if spec.totp_device_type
+        && let Some(type_value) = obj.value("type")
+    {
+        let t = text(type_value, src);
+        let is_totp = matches!(t, "'totp'" | "\"totp\"") || t.ends_with(".Totp");
+        if !is_totp {
+            return Err(format!(
+                "{legacy} uses device type `{t}`; {} handles TOTP only: migrate by hand",
+                spec.target
+            ));
+        }
+        edits.extend(remove_prop(obj, "type"));
+    }
+    if spec.passkey && obj.get("relatedOriginRpId").is_some() {
+        return Err(format!(
+            "{legacy} uses relatedOriginRpId, which {} does not support: migrate by hand",
+            spec.target
+        ));
+    }
+    if spec.returns_token
+        && let Some(use_desc) = result_use(call, src)
+    {
+        return Err(format!(
+            "the MFA token returned by {legacy} is used ({use_desc}); {} resolves to a verification \
+             result, not a token: migrate by hand",
+            spec.target
+        ));
+    }
+    Ok(edits)
+}
+
+/// The scope for the call, with an info finding when it was inferred from a
+/// guarded call; Err is the message when no scope is certain.
+fn choose_scope(
+    call: Node,
+    legacy: &str,
+    ctx: &FileCtx,
+    checks: &[ActionCheck],
+) -> Result<(String, Option<Finding>), String> {
+    match infer_scope(call, checks, ctx.src, ctx.table, ctx.scope_available) {
+        ScopeDecision::Certain { scope, .. } => Ok((scope, None)),
+        ScopeDecision::Inferred {
+            scope,
+            call: sensitive,
+        } => {
+            let note = Finding::info(
+                call.start_byte(),
+                "scope-inferred",
+                format!(
+                    "TokenScope.{scope} inferred from the guarded call `{sensitive}`; please confirm"
+                ),
+            );
+            Ok((scope, Some(note)))
+        }
+        ScopeDecision::NoScope { action } => Err(no_scope_message(&action)),
+        ScopeDecision::Uncertain { reason, candidates } => Err(format!(
+            "cannot tell which scope {legacy} needs: {reason}; candidates: {}",
+            candidates
+                .iter()
+                .map(|c| format!("TokenScope.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 fn is_multi_use(token_value: Node, src: &str) -> bool {

@@ -23,10 +23,9 @@ impl Printer for Markdown {
     fn print(&self, report: &Report) -> String {
         let s = &report.summary;
         let mut out = String::from("# stepup: action-based MFA → step-up authentication\n\n");
-        let mode = (self.mode == Mode::Migrate).then_some(true);
         out.push_str(&format!(
             "{}\n\n",
-            human::summary_line(s, mode).replacen("scanned", "Scanned", 1)
+            human::summary_line(s, None).replacen("scanned", "Scanned", 1)
         ));
         if report.findings.is_empty() && report.problems.is_empty() {
             out.push_str("No legacy action-based MFA usage found.\n");

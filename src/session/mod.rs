@@ -94,10 +94,11 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     Ok(report)
 }
 
+/// What the walk found: source files, package.json files, unreadable directories.
+type Discovered = (Vec<Target>, Vec<Manifest>, Vec<Problem>);
+
 /// Every file and package.json under every root, in a fixed order.
-fn discover_all(
-    opts: &SessionOptions,
-) -> Result<(Vec<Target>, Vec<Manifest>, Vec<Problem>), ScanError> {
+fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     let mut targets = Vec::new();
     let mut manifests = Vec::new();
     let mut problems = Vec::new();

@@ -52,31 +52,7 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> Result<Discovery, String> {
             errors: vec![],
         });
     }
-    let mut builder = WalkBuilder::new(root);
-    builder
-        .standard_filters(!opts.no_ignore)
-        .require_git(false)
-        .follow_links(false);
-    if !opts.include.is_empty() || !opts.exclude.is_empty() {
-        let mut ob = OverrideBuilder::new(root);
-        for g in &opts.include {
-            ob.add(g)
-                .map_err(|e| format!("bad --include glob {g}: {e}"))?;
-        }
-        for g in &opts.exclude {
-            ob.add(&format!("!{g}"))
-                .map_err(|e| format!("bad --exclude glob {g}: {e}"))?;
-        }
-        builder.overrides(ob.build().map_err(|e| e.to_string())?);
-    }
-    if !opts.no_ignore {
-        builder.filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && e.file_name()
-                    .to_str()
-                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
-        });
-    }
+    let builder = walker(root, opts)?;
     // Walk in parallel (ripgrep's walker); the order is fixed by sorting after.
     let found: Mutex<(Vec<Target>, Vec<Target>, Vec<String>)> =
         Mutex::new((vec![], vec![], vec![]));
@@ -122,6 +98,37 @@ pub fn discover(root: &Path, opts: &WalkOptions) -> Result<Discovery, String> {
         manifests,
         errors,
     })
+}
+
+/// The walker for `root`: ignore files, skipped directories, globs; never
+/// following symbolic links.
+fn walker(root: &Path, opts: &WalkOptions) -> Result<WalkBuilder, String> {
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .standard_filters(!opts.no_ignore)
+        .require_git(false)
+        .follow_links(false);
+    if !opts.include.is_empty() || !opts.exclude.is_empty() {
+        let mut ob = OverrideBuilder::new(root);
+        for g in &opts.include {
+            ob.add(g)
+                .map_err(|e| format!("bad --include glob {g}: {e}"))?;
+        }
+        for g in &opts.exclude {
+            ob.add(&format!("!{g}"))
+                .map_err(|e| format!("bad --exclude glob {g}: {e}"))?;
+        }
+        builder.overrides(ob.build().map_err(|e| e.to_string())?);
+    }
+    if !opts.no_ignore {
+        builder.filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name()
+                    .to_str()
+                    .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+        });
+    }
+    Ok(builder)
 }
 
 fn is_minified_name(path: &Path) -> bool {

@@ -38,27 +38,30 @@ pub fn check(
     let mut findings = Vec::new();
     let mut problems = Vec::new();
     for m in manifests {
-        let text = match read_text(&m.path) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push((m.display.clone(), format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        let Ok(json) = serde_json::from_str::<Value>(&text) else {
-            problems.push((m.display.clone(), "not valid JSON; skipped".to_string()));
-            continue;
-        };
-        let deps: Vec<(&str, &str)> = ["dependencies", "devDependencies", "peerDependencies"]
-            .iter()
-            .filter_map(|k| json.get(k).and_then(|d| d.as_object()))
-            .flat_map(|o| {
-                o.iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
-            })
-            .collect();
+        match check_one(m, rules, needs_api_core) {
+            Ok(found) => findings.extend(found),
+            Err(message) => problems.push((m.display.clone(), message)),
+        }
+    }
+    (findings, problems)
+}
+
+/// The checks of one package.json; Err when it cannot be read. (A little
+/// over 80 lines: the three checks share the parsed manifest and the
+/// position look-up, and read best top to bottom.)
+fn check_one(
+    m: &Manifest,
+    rules: &Table,
+    needs_api_core: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<ProjectFinding>, String> {
+    let mut findings = Vec::new();
+    {
+        let text = read_text(&m.path).map_err(|e| format!("cannot read: {e}"))?;
+        let json = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}'))
+            .map_err(|_| "not valid JSON; skipped".to_string())?;
+        let deps = dependencies(&json);
         if !deps.iter().any(|(name, _)| rules.is_dynamic_module(name)) {
-            continue;
+            return Ok(findings);
         }
         let dir = m.path.parent().unwrap_or(Path::new("."));
         let at = |key: &str| -> (usize, usize) {
@@ -131,7 +134,19 @@ pub fn check(
             None => {}
         }
     }
-    (findings, problems)
+    Ok(findings)
+}
+
+/// (name, range) of every dependency a package.json lists.
+fn dependencies(json: &Value) -> Vec<(&str, &str)> {
+    ["dependencies", "devDependencies", "peerDependencies"]
+        .iter()
+        .filter_map(|k| json.get(k).and_then(|d| d.as_object()))
+        .flat_map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.as_str(), v)))
+        })
+        .collect()
 }
 
 /// The installed package.json of `name`, looked up like Node does from `dir`.
