@@ -109,6 +109,14 @@ fn pack(out: &Path) -> (PathBuf, PathBuf) {
     (printed[0].clone(), printed[1].clone())
 }
 
+/// `stepup-linux-x64-gnu` for `…/stepup-linux-x64-gnu-<version>.tgz`.
+fn package_name(tarball: &Path) -> String {
+    let file = tarball.file_name().unwrap().to_str().unwrap();
+    file.strip_suffix(&format!("-{VERSION}.tgz"))
+        .unwrap_or_else(|| panic!("{file} is not <package>-{VERSION}.tgz"))
+        .to_owned()
+}
+
 /// An empty npm project with `tarballs` installed into it.
 fn project(dir: &Path, cache: &Path, tarballs: &[&Path]) {
     std::fs::create_dir_all(dir).unwrap();
@@ -141,14 +149,7 @@ fn packed_tarballs_install_offline_and_run_the_binary() {
     let tmp = tempfile::tempdir().unwrap();
     let cache = tmp.path().join("npm-cache");
     let (main, platform) = packed();
-    let platform_package = platform
-        .file_name()
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .strip_suffix(&format!("-{VERSION}.tgz"))
-        .unwrap()
-        .to_owned();
+    let platform_package = package_name(platform);
     assert!(
         platform_package.starts_with("stepup-"),
         "{platform_package}"
@@ -233,17 +234,7 @@ fn without_the_platform_package_the_launcher_names_it() {
     let tmp = tempfile::tempdir().unwrap();
     let cache = tmp.path().join("npm-cache");
     let (main, platform) = packed();
-    let expected = platform
-        .file_name()
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .strip_suffix(".tgz")
-        .unwrap()
-        .rsplit_once('-')
-        .unwrap()
-        .0
-        .to_owned();
+    let expected = package_name(platform);
 
     let app = tmp.path().join("app");
     project(&app, &cache, &[main]);
