@@ -6,6 +6,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
 use stepup::analysis::bindings::Bindings;
+use stepup::analysis::suppressions::Suppressions;
 use stepup::analysis::{NodeIndex, descendants};
 use stepup::engine::Engine;
 use stepup::lang::Lang;
@@ -42,6 +43,7 @@ fn pipeline(c: &mut Criterion) {
                 table: &rules,
                 scope_available: &no_scopes,
                 newline: dominant_newline(&src),
+                suppressions: &Suppressions::default(),
             };
             black_box(plan_file(&ctx))
         })

@@ -6,16 +6,21 @@ use crate::analysis::Field;
 
 use crate::analysis::barrels::Workspace;
 use crate::analysis::bindings::Bindings;
+use crate::analysis::suppressions::{Scope, Suppressions};
 use crate::analysis::{NodeIndex, descendants_touching, string_value};
 use crate::edit::{self, Edit};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::lang::{Lang, error_ranges, syntax_error_count};
 use crate::migration::{self, FileCtx, Plan, imports, syntax};
-use crate::table::Table;
+use crate::table::{RuleId, Table};
 use aho_corasick::AhoCorasick;
 use std::path::Path;
 
 const BOM: &str = "\u{feff}";
+
+/// A file with a suppression directive is read, so that one that matches
+/// nothing is reported.
+const SUPPRESSION_MARK: &str = "stepup-ignore";
 
 /// The result of running the rules over one source text.
 #[derive(Debug, Default)]
@@ -93,6 +98,23 @@ impl Engine {
     pub fn process(&self, text: &str, lang: Lang, env: &FileEnv) -> SourceOutcome {
         let (bom, src) = split_bom(text);
         let tree = lang.parse(src);
+        let suppressions = Suppressions::collect(tree.root_node(), src, &|rule| {
+            self.table.rule_info(rule).is_some()
+        });
+        let mut out = self.run_rules(bom, src, lang, env, &tree, &suppressions);
+        self.settle(&mut out.findings, &suppressions);
+        out
+    }
+
+    fn run_rules(
+        &self,
+        bom: &str,
+        src: &str,
+        lang: Lang,
+        env: &FileEnv,
+        tree: &tree_sitter::Tree,
+        suppressions: &Suppressions,
+    ) -> SourceOutcome {
         let root = tree.root_node();
         let bindings = self.bindings(root, src, env);
         let mut out = SourceOutcome {
@@ -117,14 +139,14 @@ impl Engine {
             table: &self.table,
             scope_available: &scope_available,
             newline: syntax::dominant_newline(src),
+            suppressions,
         };
         let mut plan = migration::plan_file(&ctx);
         out.findings = std::mem::take(&mut plan.findings);
-        out.findings.sort_by_key(|f| f.offset);
         if plan.edits.is_empty() {
             return out;
         }
-        match self.apply_plan(src, lang, env, &tree, &bindings, &plan) {
+        match self.apply_plan(src, lang, env, tree, &bindings, &plan) {
             Ok(rewritten) => {
                 out.edit_count = plan.edits.len();
                 out.touched = touched_ranges(&plan.edits, &bindings, bom.len());
@@ -136,6 +158,64 @@ impl Engine {
             Err(reason) => not_rewritten(&mut out.findings, reason),
         }
         out
+    }
+
+    /// The project's configuration and the file's directives applied to its
+    /// findings: rules turned off are dropped, configured severities set,
+    /// suppressed findings marked with the directive's reason; directives
+    /// that suppress nothing, or cannot be read, are findings themselves.
+    fn settle(&self, findings: &mut Vec<Finding>, suppressions: &Suppressions) {
+        let mut used: Vec<Vec<bool>> = suppressions
+            .directives
+            .iter()
+            .map(|d| vec![false; d.rules.len()])
+            .collect();
+        for f in findings.iter_mut() {
+            // A fixable finding was kept by the call decision if it was suppressed.
+            if f.fixable || self.table.is_off(f.rule) {
+                continue;
+            }
+            if let Some(i) = suppressions.matching(f.offset, f.rule) {
+                let d = &suppressions.directives[i];
+                f.suppressed = Some(d.reason.clone());
+                if let Some(j) = d.rules.iter().position(|r| r == f.rule) {
+                    used[i][j] = true;
+                }
+            }
+        }
+        let unused = RuleId::intern("unused-suppression");
+        for (d, used) in suppressions.directives.iter().zip(&used) {
+            for (rule, _) in d.rules.iter().zip(used).filter(|(_, u)| !**u) {
+                let what = match d.scope {
+                    Scope::File => "in this file",
+                    Scope::Line(_) => "on the line it applies to",
+                };
+                findings.push(Finding::new(
+                    d.offset,
+                    unused.0,
+                    self.table.severity(unused),
+                    false,
+                    format!("`{rule}` reports nothing {what}: remove it from the stepup-ignore directive"),
+                ));
+            }
+        }
+        let invalid = RuleId::intern("invalid-suppression");
+        for (offset, message) in &suppressions.invalid {
+            findings.push(Finding::new(
+                *offset,
+                invalid.0,
+                self.table.severity(invalid),
+                false,
+                message.clone(),
+            ));
+        }
+        findings.retain(|f| !self.table.is_off(f.rule));
+        for f in findings.iter_mut() {
+            if let Some(severity) = self.table.configured_severity(f.rule) {
+                f.severity = severity;
+            }
+        }
+        findings.sort_by_key(|f| f.offset);
     }
 
     fn bindings(&self, root: tree_sitter::Node, src: &str, env: &FileEnv) -> Bindings {
@@ -255,13 +335,11 @@ fn not_rewritten(findings: &mut Vec<Finding>, reason: String) {
     }
     findings.insert(
         0,
-        Finding {
-            offset: 0,
-            rule: "not-rewritten",
-            severity: Severity::Error,
-            fixable: false,
-            message: format!("{reason}; the file is left unchanged"),
-        },
+        Finding::manual(
+            0,
+            "not-rewritten",
+            format!("{reason}; the file is left unchanged"),
+        ),
     );
 }
 
@@ -282,6 +360,7 @@ fn build_prefilters(table: &Table, aliases: &[String]) -> (AhoCorasick, AhoCoras
         .module_prefixes()
         .map(|p| p.trim_end_matches('/'))
         .chain(table.importable_names())
+        .chain([SUPPRESSION_MARK])
         .chain(aliases.clone())
         .collect();
     let rules: Vec<&str> = table.legacy_names().into_iter().chain(aliases).collect();

@@ -27,48 +27,46 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub offset: usize,
+    /// Where the code the finding is about ends (the whole call, for a
+    /// rewritten call); `offset` when only the place is known.
+    pub end: usize,
     pub rule: &'static str,
     pub severity: Severity,
     /// True when `stepup migrate` rewrites this place itself.
     pub fixable: bool,
     pub message: String,
+    /// The reason of the `stepup-ignore` directive that suppresses it.
+    pub suppressed: Option<String>,
 }
 
 impl Finding {
-    pub fn fixable(offset: usize, rule: &'static str, message: impl Into<String>) -> Finding {
+    pub fn new(
+        offset: usize,
+        rule: &'static str,
+        severity: Severity,
+        fixable: bool,
+        message: impl Into<String>,
+    ) -> Finding {
         Finding {
             offset,
+            end: offset,
             rule,
-            severity: Severity::Error,
-            fixable: true,
+            severity,
+            fixable,
             message: message.into(),
+            suppressed: None,
         }
+    }
+    pub fn fixable(offset: usize, rule: &'static str, message: impl Into<String>) -> Finding {
+        Finding::new(offset, rule, Severity::Error, true, message)
     }
     pub fn manual(offset: usize, rule: &'static str, message: impl Into<String>) -> Finding {
-        Finding {
-            offset,
-            rule,
-            severity: Severity::Error,
-            fixable: false,
-            message: message.into(),
-        }
+        Finding::new(offset, rule, Severity::Error, false, message)
     }
     pub fn warning(offset: usize, rule: &'static str, message: impl Into<String>) -> Finding {
-        Finding {
-            offset,
-            rule,
-            severity: Severity::Warning,
-            fixable: false,
-            message: message.into(),
-        }
+        Finding::new(offset, rule, Severity::Warning, false, message)
     }
     pub fn info(offset: usize, rule: &'static str, message: impl Into<String>) -> Finding {
-        Finding {
-            offset,
-            rule,
-            severity: Severity::Info,
-            fixable: false,
-            message: message.into(),
-        }
+        Finding::new(offset, rule, Severity::Info, false, message)
     }
 }

@@ -5,7 +5,8 @@
 //! workspace: the fixture's own `node_modules` sdk-api-core declarations, if
 //! any, and nothing from outside the fixture); the result must equal
 //! `expected.<ext>` (or the input itself when there is none: a leave-alone
-//! case), the findings must equal `findings.txt`, and the expected output,
+//! case), the findings must equal `findings.txt` (a suppressed one is tagged
+//! `(suppressed: <reason>)`), and the expected output,
 //! run again, must change nothing. A `rules.toml` beside them is added to
 //! the table first, as `--rules` does.
 //!
@@ -61,8 +62,12 @@ fn render_findings(src: &str, findings: &[Finding]) -> String {
         .map(|f| {
             let (line, col) = stepup::analysis::line_col(body, f.offset);
             let fix = if f.fixable { " (fixable)" } else { "" };
+            let suppressed = match &f.suppressed {
+                Some(reason) => format!(" (suppressed: {reason})"),
+                None => String::new(),
+            };
             format!(
-                "{line}:{col}  {}  {}{fix}  {}\n",
+                "{line}:{col}  {}  {}{fix}{suppressed}  {}\n",
                 f.severity.as_str(),
                 f.rule,
                 f.message
@@ -212,12 +217,13 @@ fn run_project_fixture(dir: &Path) -> Result<(), Failed> {
     }
 }
 
-/// The rule id of each line of a findings.txt (`l:c  severity  rule …`).
+/// The rule id of each line of a findings.txt (`l:c  severity  rule (tags)  …`).
 fn rules_in(findings: &str) -> BTreeSet<String> {
     findings
         .lines()
         .filter_map(|l| l.split("  ").nth(2))
-        .map(|r| r.trim_end_matches(" (fixable)").to_string())
+        .filter_map(|r| r.split(' ').next())
+        .map(str::to_string)
         .collect()
 }
 

@@ -7,6 +7,7 @@ pub mod exports;
 pub mod imports;
 pub mod infer;
 pub mod scope;
+pub mod suppressions;
 
 use tree_sitter::Node;
 

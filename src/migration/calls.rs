@@ -33,8 +33,50 @@ pub enum CallDecision {
     Keep(Option<Finding>),
 }
 
-/// Apply the record's rewrite kind to `call`.
+/// Apply the record's rewrite kind to `call`. A call whose rule is
+/// suppressed at its place (`stepup-ignore`) or turned off is kept as it is:
+/// its finding, no longer fixable, is left for the engine to mark.
 pub fn decide(
+    call: Node,
+    rule: &CallRule,
+    legacy: &Legacy,
+    ctx: &FileCtx,
+    checks: &[ActionCheck],
+    ts: &TokenScopeAccess,
+) -> CallDecision {
+    let suppressed = rule_of(rule).filter(|id| ctx.suppressed(call.start_byte(), id.0));
+    match decide_as_written(call, rule, legacy, ctx, checks, ts) {
+        CallDecision::Rewrite { findings, .. } if suppressed.is_some() => {
+            let id = suppressed.expect("checked");
+            // The notes that accompany a fix (an inferred scope) go with it.
+            let kept = findings.into_iter().find(|f| f.rule == id.0);
+            CallDecision::Keep(kept.map(|f| Finding {
+                fixable: false,
+                ..f
+            }))
+        }
+        CallDecision::Rewrite {
+            target,
+            edits,
+            mut findings,
+            uses_scope,
+        } => {
+            // Each finding speaks for the whole call: its fix is the edits there.
+            for f in &mut findings {
+                f.end = f.end.max(call.end_byte());
+            }
+            CallDecision::Rewrite {
+                target,
+                edits,
+                findings,
+                uses_scope,
+            }
+        }
+        keep => keep,
+    }
+}
+
+fn decide_as_written(
     call: Node,
     rule: &CallRule,
     legacy: &Legacy,
@@ -115,13 +157,13 @@ fn report_call(call: Node, report: &ReportRule, legacy: &Legacy, ctx: &FileCtx) 
             return None;
         }
     }
-    Some(Finding {
-        offset: call.start_byte(),
-        rule: report.rule.0,
-        severity: ctx.table.severity(report.rule),
-        fixable: false,
-        message: report.message_for(legacy.name, text(call, ctx.src)),
-    })
+    Some(Finding::new(
+        call.start_byte(),
+        report.rule.0,
+        ctx.table.severity(report.rule),
+        false,
+        report.message_for(legacy.name, text(call, ctx.src)),
+    ))
 }
 
 /// The report for a token-capable call that asks for no token: login-time
@@ -161,15 +203,15 @@ pub fn escape_finding(node: Node, rule: &CallRule, legacy: &str, ctx: &FileCtx) 
         format!("`{name}` ({legacy})")
     };
     let id = rule_of(rule).unwrap_or(crate::table::RuleId("legacy-hook-escapes"));
-    Finding {
-        offset: node.start_byte(),
-        rule: id.0,
-        severity: ctx.table.severity(id),
-        fixable: false,
-        message: format!(
+    Finding::new(
+        node.start_byte(),
+        id.0,
+        ctx.table.severity(id),
+        false,
+        format!(
             "{what} is passed on {whereto}; whoever calls it uses the legacy signature: migrate it by hand"
         ),
-    }
+    )
 }
 
 fn rule_of(rule: &CallRule) -> Option<crate::table::RuleId> {

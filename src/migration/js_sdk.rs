@@ -81,16 +81,15 @@ fn report_property_reads(ctx: &FileCtx, plan: &mut Plan) {
                 .field("property")
                 .is_some_and(|p| text(p, src) == read.name)
             {
-                plan.findings.push(Finding {
-                    offset: node.start_byte(),
-                    rule: read.rule.0,
-                    severity: ctx.table.severity(read.rule),
-                    fixable: false,
-                    message: read
-                        .message
+                plan.findings.push(Finding::new(
+                    node.start_byte(),
+                    read.rule.0,
+                    ctx.table.severity(read.rule),
+                    false,
+                    read.message
                         .replace("{name}", &read.name)
                         .replace("{expr}", text(*node, src)),
-                });
+                ));
             }
         }
     }

@@ -13,6 +13,7 @@ pub mod token_call;
 
 use crate::analysis::NodeIndex;
 use crate::analysis::bindings::Bindings;
+use crate::analysis::suppressions::Suppressions;
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::table::Table;
@@ -30,6 +31,16 @@ pub struct FileCtx<'t, 'a> {
     pub scope_available: &'a dyn Fn(&str) -> bool,
     /// The file's dominant line ending, for lines stepup adds.
     pub newline: &'a str,
+    /// The file's `stepup-ignore` directives.
+    pub suppressions: &'a Suppressions,
+}
+
+impl FileCtx<'_, '_> {
+    /// Is `rule` suppressed at `offset`, or turned off for the project? Its
+    /// calls are then left as they are.
+    pub fn suppressed(&self, offset: usize, rule: &str) -> bool {
+        self.table.is_off(rule) || self.suppressions.matching(offset, rule).is_some()
+    }
 }
 
 /// A name the edits rely on, which the import pass must make available.
