@@ -26,9 +26,10 @@ pub enum Command {
     Check(CheckArgs),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// `path:line:col  severity  rule  message` lines
+    #[default]
     Human,
     /// one JSON document
     Json,
@@ -38,14 +39,15 @@ pub enum Format {
     Github,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
+    #[default]
     Auto,
     Always,
     Never,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct CommonArgs {
     /// Files or directories to scan (default: the current directory).
     #[arg(value_name = "PATH")]
@@ -65,36 +67,47 @@ pub struct CommonArgs {
     /// Add a team's own rules (TOML in the format of the shipped rules/migration.toml).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// The config file (default: the nearest stepup.toml from the paths up to the repository root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore stepup.toml files.
+    #[arg(long)]
+    pub no_config: bool,
     /// Print only findings and errors, no summary.
-    #[arg(long, short, conflicts_with = "verbose")]
-    pub quiet: bool,
-    /// Also list what stepup rewrites, not only what needs review.
     #[arg(long, short)]
-    pub verbose: bool,
-    /// Colour the human report (auto: only on a terminal, and never with NO_COLOR set).
+    pub quiet: bool,
+    /// Colour the human report (auto: on a terminal; FORCE_COLOR, CLICOLOR_FORCE and NO_COLOR are honoured).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("writes").args(["write", "interactive"])))]
 pub struct MigrateArgs {
     #[command(flatten)]
     pub common: CommonArgs,
     /// Apply the changes to the files instead of printing a diff.
     #[arg(long)]
     pub write: bool,
-    /// With --write: also modify files that have uncommitted changes.
+    /// Show each file's change and ask whether to apply it (y/n/a/q), then
+    /// write what was accepted as --write does.
+    #[arg(long, short)]
+    pub interactive: bool,
+    /// Also list what stepup rewrites and what stepup-ignore suppresses.
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// With --write or -i: also modify files that have uncommitted changes.
     #[arg(long)]
     pub allow_dirty: bool,
-    /// With --write: allow writing outside a git work tree.
+    /// With --write or -i: allow writing outside a git work tree.
     #[arg(long)]
     pub allow_no_vcs: bool,
     /// Also write a Markdown report for the pull request to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// With --write: run the project's TypeScript compiler before and after,
+    /// With --write or -i: run the project's TypeScript compiler before and after,
     /// and roll back every file the rewrite gave new type errors.
-    #[arg(long, requires = "write")]
+    #[arg(long, requires = "writes")]
     pub typecheck: bool,
     /// With --typecheck: keep files with new type errors (and list the errors).
     #[arg(long, requires = "typecheck")]
@@ -111,10 +124,19 @@ pub struct MigrateArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Fail (exit 1) only when there are more than N warnings; errors always
-    /// fail, info never does. As ESLint's --max-warnings.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub max_warnings: usize,
+    /// Fail (exit 1) when there are more than N warnings; -1 (the default):
+    /// warnings never fail. Errors always fail, info never does. As ESLint's
+    /// --max-warnings.
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(i64).range(-1..)
+    )]
+    pub max_warnings: Option<i64>,
+    /// Also print the findings stepup-ignore suppresses, with their reasons.
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub verbose: bool,
 }
 
 /// The command line, resolved once: nothing downstream sees raw arguments.
@@ -126,10 +148,20 @@ pub struct Options {
     pub quiet: bool,
     pub verbose: bool,
     pub rules: Option<PathBuf>,
+    pub config: ConfigChoice,
+}
+
+/// Which config file a run uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigChoice {
+    /// The nearest stepup.toml.
+    Find,
+    File(PathBuf),
+    None,
 }
 
 impl CommonArgs {
-    pub fn into_options(self) -> Options {
+    pub fn into_options(self, verbose: bool) -> Options {
         let roots = if self.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
@@ -141,12 +173,18 @@ impl CommonArgs {
                 no_ignore: self.no_ignore,
                 include: self.include,
                 exclude: self.exclude,
+                config: None,
             },
             format: self.format,
             color: self.color,
             quiet: self.quiet,
-            verbose: self.verbose,
+            verbose,
             rules: self.rules,
+            config: match (self.config, self.no_config) {
+                (Some(file), _) => ConfigChoice::File(file),
+                (None, true) => ConfigChoice::None,
+                (None, false) => ConfigChoice::Find,
+            },
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod edit;
 pub mod engine;
 pub mod finding;

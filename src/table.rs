@@ -4,7 +4,7 @@
 
 use crate::finding::Severity;
 use serde::Deserialize;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Mutex, OnceLock};
 
 const BUILTIN: &str = include_str!("../rules/migration.toml");
@@ -262,13 +262,30 @@ pub struct Table {
     pub sensitive_calls: Vec<SensitiveCall>,
     /// The catalog: every rule stepup can report, in the order printers list them.
     pub rules: Vec<RuleInfo>,
+    /// Rules a project's configuration turns off.
+    #[serde(skip)]
+    off: BTreeSet<String>,
+    /// Severities a project's configuration sets.
+    #[serde(skip)]
+    configured: BTreeMap<String, Severity>,
+}
+
+/// What a project's configuration makes of a rule (`[severity]` in stepup.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Not reported, and its calls are not rewritten.
+    Off,
+    Info,
+    Warning,
+    Error,
 }
 
 /// A team's additions (`--rules FILE`): every field optional; a record with
 /// the name of a shipped one replaces it, others are appended.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Extra {
+pub struct Extra {
     /// Older spelling of `[[modules]]`: prefixes of the React family.
     #[serde(default)]
     dynamic_module_prefixes: Vec<String>,
@@ -307,6 +324,8 @@ pub enum TableError {
         "rule `{0}` is used but has no [[rules]] entry with id = \"{0}\" (severity, summary, help)"
     )]
     UnknownRule(String),
+    #[error("`{0}` is not a stepup rule")]
+    NoSuchRule(String),
 }
 
 /// A JavaScript identifier, as stepup may splice it into source.
@@ -337,8 +356,13 @@ impl Table {
     }
 
     /// The table with a team's records added (see `Extra`).
-    pub fn with_extra(mut self, text: &str) -> Result<Table, TableError> {
+    pub fn with_extra(self, text: &str) -> Result<Table, TableError> {
         let extra: Extra = toml::from_str(text)?;
+        self.with_records(extra)
+    }
+
+    /// The table with records already read (a config file's) added.
+    pub fn with_records(mut self, extra: Extra) -> Result<Table, TableError> {
         self.modules.extend(extra.modules);
         self.modules.extend(
             extra
@@ -481,6 +505,38 @@ impl Table {
     /// The catalog's severity of a rule (error for an id it lacks).
     pub fn severity(&self, id: RuleId) -> Severity {
         self.rule_info(id.0).map_or(Severity::Error, |r| r.severity)
+    }
+
+    /// Set a rule's severity, or turn it off, for this run (the catalog
+    /// follows, so that SARIF's rule list says the same).
+    pub fn set_level(&mut self, id: &str, level: Level) -> Result<(), TableError> {
+        let Some(info) = self.rules.iter_mut().find(|r| r.id == id) else {
+            return Err(TableError::NoSuchRule(id.to_string()));
+        };
+        self.off.remove(id);
+        self.configured.remove(id);
+        let severity = match level {
+            Level::Off => {
+                self.off.insert(id.to_string());
+                return Ok(());
+            }
+            Level::Info => Severity::Info,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        };
+        info.severity = severity;
+        self.configured.insert(id.to_string(), severity);
+        Ok(())
+    }
+
+    /// Is the rule turned off for this run?
+    pub fn is_off(&self, id: &str) -> bool {
+        !self.off.is_empty() && self.off.contains(id)
+    }
+
+    /// The severity this run's configuration gives the rule, if it sets one.
+    pub fn configured_severity(&self, id: &str) -> Option<Severity> {
+        self.configured.get(id).copied()
     }
 
     pub fn module_prefixes(&self) -> impl Iterator<Item = &str> {

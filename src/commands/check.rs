@@ -1,6 +1,8 @@
 //! `stepup check`: the CI lint.
 
-use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, engine_for, session_options, use_color};
+use super::{
+    EXIT_ERROR, EXIT_FOUND, EXIT_OK, migrate_command, setup, styled_stderr, styled_stdout,
+};
 use crate::cli::{CheckArgs, Format};
 use crate::finding::Severity;
 use crate::report::markdown::{Markdown, Mode};
@@ -8,33 +10,49 @@ use crate::report::{Printer, Report, github, human, json, sarif};
 use anyhow::Result;
 use std::io::{IsTerminal, Write};
 
+/// ESLint's default: warnings alone never fail the run.
+pub const DEFAULT_MAX_WARNINGS: i64 = -1;
+
 pub fn run(args: CheckArgs) -> Result<u8> {
-    let opts = args.common.into_options();
-    let mut engine = engine_for(&opts)?;
+    let opts = args.common.into_options(args.verbose);
     let progress = !opts.quiet && std::io::stderr().is_terminal();
-    let report = match crate::session::run(&mut engine, &session_options(&opts, progress)) {
+    let setup = setup(&opts, progress)?;
+    let mut engine = setup.engine;
+    let report = match crate::session::run(&mut engine, &setup.session) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("stepup: {e}");
             return Ok(EXIT_ERROR);
         }
     };
-    let mut stdout = std::io::stdout().lock();
+    let max_warnings = args
+        .max_warnings
+        .or(setup.max_warnings)
+        .unwrap_or(DEFAULT_MAX_WARNINGS);
     match opts.format {
         Format::Human => {
-            let color = use_color(opts.color, std::io::stdout().is_terminal());
-            stdout.write_all(human::CheckReport { color }.print(&report).as_bytes())?;
+            let mut stdout = styled_stdout(opts.color).lock();
+            let findings = human::CheckReport {
+                verbose: opts.verbose,
+            };
+            stdout.write_all(findings.print(&report).as_bytes())?;
+            stdout.flush()?;
+            let mut stderr = styled_stderr(opts.color).lock();
             for p in &report.problems {
-                eprintln!("{}: {}", p.path, p.message());
+                writeln!(stderr, "{}: {}", p.path, p.message())?;
             }
             if !opts.quiet {
-                eprintln!("{}", human::summary_line(&report.summary, None));
+                writeln!(stderr, "{}", human::check_summary_line(&report.summary))?;
+                let (write, dry) = (migrate_command(&opts, true), migrate_command(&opts, false));
+                if let Some(hint) = human::fix_hint(&report.summary, &write, &dry) {
+                    writeln!(stderr, "{hint}")?;
+                }
             }
         }
-        Format::Json => stdout.write_all(json::Json.print(&report).as_bytes())?,
-        Format::Sarif => stdout.write_all(sarif::Sarif.print(&report).as_bytes())?,
+        Format::Json => print(&json::Json.print(&report))?,
+        Format::Sarif => print(&sarif::Sarif.print(&report))?,
         Format::Github => {
-            stdout.write_all(github::Github.print(&report).as_bytes())?;
+            print(&github::Github.print(&report))?;
             let summary = Markdown {
                 mode: Mode::Check,
                 excerpts: false,
@@ -42,16 +60,26 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             super::write_step_summary(&summary.print(&report))?;
         }
     }
-    stdout.flush()?;
-    Ok(exit_code(&report, args.max_warnings))
+    Ok(exit_code(&report, max_warnings))
 }
 
-fn exit_code(report: &Report, max_warnings: usize) -> u8 {
+fn print(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// 2 on a problem that is an error; 1 on an error finding or more warnings
+/// than allowed (`max_warnings` -1: any number); suppressed findings do not count.
+fn exit_code(report: &Report, max_warnings: i64) -> u8 {
     if report.problems.iter().any(|p| p.is_error()) {
         return EXIT_ERROR;
     }
-    let count = |s| report.findings.iter().filter(|f| f.severity == s).count();
-    if count(Severity::Error) > 0 || count(Severity::Warning) > max_warnings {
+    let count = |s| report.active().filter(|f| f.severity == s).count();
+    let too_many_warnings =
+        max_warnings >= 0 && count(Severity::Warning) as u64 > max_warnings as u64;
+    if count(Severity::Error) > 0 || too_many_warnings {
         EXIT_FOUND
     } else {
         EXIT_OK

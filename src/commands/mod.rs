@@ -3,13 +3,19 @@
 
 pub mod check;
 pub mod migrate;
+pub mod review;
 
-use crate::cli::{Cli, Color, Command, Options};
+use crate::cli::{Cli, Color, Command, ConfigChoice, Options};
+use crate::config::Config;
 use crate::engine::Engine;
 use crate::session::SessionOptions;
+use crate::session::walk::{ConfigGlobs, display_path};
 use crate::table::Table;
+use crate::workspace::resolve::normalize;
+use anstream::{AutoStream, ColorChoice};
 use anyhow::{Context, Result};
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Exit codes, as ripgrep and ESLint use them.
@@ -32,9 +38,35 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// The shipped table, with a team's `--rules` file added.
-pub fn engine_for(opts: &Options) -> Result<Engine> {
+/// What a run is set up with: the engine (the table, the config's records
+/// and severities, `--rules`), the session's options, and the config's
+/// `max_warnings`.
+pub struct Setup {
+    pub engine: Engine,
+    pub session: SessionOptions,
+    pub max_warnings: Option<i64>,
+}
+
+/// Resolve the config file and the table for `opts`. Flags override the
+/// config: `--include`/`--exclude` replace its lists, `--rules` records
+/// replace its records of the same name.
+pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
+    let config_path = match &opts.config {
+        ConfigChoice::None => None,
+        ConfigChoice::File(p) => Some(p.clone()),
+        ConfigChoice::Find => crate::config::find(&opts.roots).map_err(anyhow::Error::msg)?,
+    };
+    let mut config = match &config_path {
+        Some(path) => {
+            let display = display_path(&normalize(path), &normalize(Path::new(".")));
+            Some(Config::load(path, &display)?)
+        }
+        None => None,
+    };
     let mut table = Table::builtin();
+    if let Some(c) = &mut config {
+        table = c.apply_records(table)?;
+    }
     if let Some(path) = &opts.rules {
         let text = crate::workspace::read::read_text(path)
             .with_context(|| format!("cannot read rules file {}", path.display()))?;
@@ -42,29 +74,114 @@ pub fn engine_for(opts: &Options) -> Result<Engine> {
             .with_extra(&text)
             .with_context(|| format!("invalid rules file {}", path.display()))?;
     }
-    Ok(Engine::new(table))
+    let mut walk = opts.walk.clone();
+    if let Some(c) = &config {
+        c.apply_severity(&mut table)?;
+        walk.config = Some(ConfigGlobs {
+            file: c.display.clone(),
+            dir: c.path.parent().unwrap_or(Path::new("/")).to_path_buf(),
+            include: if walk.include.is_empty() {
+                c.include.clone()
+            } else {
+                vec![]
+            },
+            exclude: if walk.exclude.is_empty() {
+                c.exclude.clone()
+            } else {
+                vec![]
+            },
+        });
+    }
+    Ok(Setup {
+        engine: Engine::new(table),
+        session: SessionOptions {
+            roots: opts.roots.clone(),
+            walk,
+            progress,
+        },
+        max_warnings: config.and_then(|c| c.max_warnings),
+    })
 }
 
-pub fn session_options(opts: &Options, progress: bool) -> SessionOptions {
-    SessionOptions {
-        roots: opts.roots.clone(),
-        walk: opts.walk.clone(),
-        paths_from_cwd: matches!(
-            opts.format,
-            crate::cli::Format::Github | crate::cli::Format::Sarif
-        ),
-        progress,
+/// How colour is decided for the human report and the review: `--color`
+/// first, then `FORCE_COLOR` (which most JavaScript CI set-ups set; `0` or
+/// `false` turns colour off), then what anstream reads: `NO_COLOR`,
+/// `CLICOLOR_FORCE`, `CLICOLOR`, `TERM` and whether the stream is a terminal.
+pub fn color_choice(flag: Color) -> ColorChoice {
+    match flag {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto => match std::env::var_os("FORCE_COLOR") {
+            Some(v) if v == "0" || v.eq_ignore_ascii_case("false") => ColorChoice::Never,
+            Some(_) => ColorChoice::Always,
+            None => ColorChoice::Auto,
+        },
     }
 }
 
-/// Should the human report be coloured on a stream?
-pub fn use_color(choice: Color, stream_is_terminal: bool) -> bool {
-    match choice {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+/// Stdout for styled text: the styles are kept or stripped as `flag` says.
+pub fn styled_stdout(flag: Color) -> AutoStream<std::io::Stdout> {
+    AutoStream::new(std::io::stdout(), color_choice(flag))
+}
+
+/// Stderr for styled text.
+pub fn styled_stderr(flag: Color) -> AutoStream<std::io::Stderr> {
+    AutoStream::new(std::io::stderr(), color_choice(flag))
+}
+
+/// The `stepup migrate` command line (`--write` when `write`) that fixes
+/// what `check` found with these options: the same paths and the options
+/// that decide the findings.
+pub fn migrate_command(opts: &Options, write: bool) -> String {
+    let mut words = vec!["stepup".to_string(), "migrate".to_string()];
+    if write {
+        words.push("--write".into());
+    }
+    let flag = |words: &mut Vec<String>, name: &str, value: &str| {
+        words.push(name.to_string());
+        words.push(shell_quote(value));
+    };
+    if let Some(r) = &opts.rules {
+        flag(&mut words, "--rules", &r.to_string_lossy());
+    }
+    match &opts.config {
+        ConfigChoice::File(c) => flag(&mut words, "--config", &c.to_string_lossy()),
+        ConfigChoice::None => words.push("--no-config".into()),
+        ConfigChoice::Find => {}
+    }
+    for g in &opts.walk.include {
+        flag(&mut words, "--include", g);
+    }
+    for g in &opts.walk.exclude {
+        flag(&mut words, "--exclude", g);
+    }
+    if opts.walk.no_ignore {
+        words.push("--no-ignore".into());
+    }
+    // The paths as every output shows them: relative to the working directory.
+    let cwd = normalize(Path::new("."));
+    let roots: Vec<String> = opts
+        .roots
+        .iter()
+        .map(|r| display_path(&normalize(r), &cwd))
+        .map(|r| if r.is_empty() { ".".to_string() } else { r })
+        .collect();
+    if roots != ["."] {
+        words.extend(roots.iter().map(|r| shell_quote(r)));
+    }
+    words.join(" ")
+}
+
+/// A word a POSIX shell reads back as it is.
+fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 

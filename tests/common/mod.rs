@@ -28,3 +28,66 @@ pub fn copy_tree(from: &Path, to: &Path) {
         std::fs::copy(&f, &dest).unwrap();
     }
 }
+
+/// Write `files` (path, text) under `root`, creating folders.
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+/// Run git in `dir`, with an identity of its own; panics when it fails.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "user.name=t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A temp directory holding `files`, committed to a fresh git repository.
+pub fn git_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), files);
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    dir
+}
+
+/// A React component with one fixable call of each kind (lines 8 and 9) and
+/// nothing to review.
+pub const LEGACY: &str = r#"import { usePromptMfaAuth, useIsMfaRequiredForAction } from '@dynamic-labs/sdk-react-core';
+import { MFAAction } from '@dynamic-labs/sdk-api-core';
+
+export function Export() {
+  const isMfaRequiredForAction = useIsMfaRequiredForAction();
+  const promptMfaAuth = usePromptMfaAuth();
+  const onClick = async () => {
+    if (await isMfaRequiredForAction({ mfaAction: MFAAction.WalletWaasExport })) {
+      await promptMfaAuth({ createMfaToken: true });
+    }
+  };
+  return <button onClick={onClick}>Export</button>;
+}
+"#;
+
+/// Only a warning: `MFAAction` used as data (line 3).
+pub const WARNING_ONLY: &str = "import { MFAAction } from '@dynamic-labs/sdk-api-core';\n\n\
+export const protectedActions = [MFAAction.WalletWaasSign];\n";

@@ -1,0 +1,240 @@
+//! `stepup.toml`: a project's settings, found from the scanned paths upwards
+//! to the repository root. Command-line flags override it.
+//!
+//! ```toml
+//! include = ["src/**"]               # globs relative to this file's directory
+//! exclude = ["src/legacy/**"]
+//! max_warnings = 10                  # as --max-warnings; -1: warnings never fail
+//!
+//! [severity]                         # per rule: off | info | warning | error
+//! test-mock = "off"
+//!
+//! [[sensitive_calls]]                # the records of a --rules file
+//! name = "revealSeedPhrase"
+//! token_scope = "Walletexport"
+//! ```
+
+use crate::table::{Extra, Level, Table};
+use crate::workspace::resolve::normalize;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const FILE_NAME: &str = "stepup.toml";
+
+/// The settings of the file itself; the records go to the table.
+const SETTINGS: &[&str] = &["include", "exclude", "max_warnings", "severity"];
+/// The top-level keys of a `--rules` file (`table::Extra`).
+const RECORDS: &[&str] = &[
+    "dynamic_module_prefixes",
+    "modules",
+    "dependency_hooks",
+    "hooks",
+    "functions",
+    "property_reads",
+    "client_chains",
+    "actions",
+    "sensitive_calls",
+    "rules",
+];
+
+/// A config file that cannot be used: which file, which key, why.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid config {file}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file, absolute.
+    pub path: PathBuf,
+    /// The file as messages name it.
+    pub display: String,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+    pub max_warnings: Option<i64>,
+    /// In the file's order.
+    pub severity: Vec<(String, Level)>,
+    records: Option<Extra>,
+}
+
+impl Config {
+    /// Read and check `path` (`display`: how messages name it).
+    pub fn load(path: &Path, display: &str) -> Result<Config, ConfigError> {
+        let err = |message: String| ConfigError {
+            file: display.to_string(),
+            message,
+        };
+        let text = crate::workspace::read::read_text(path).map_err(|e| err(e.to_string()))?;
+        let mut config = Config::parse(&text).map_err(err)?;
+        config.path = normalize(path);
+        config.display = display.to_string();
+        Ok(config)
+    }
+
+    /// The settings and records of a config file's text.
+    pub fn parse(text: &str) -> Result<Config, String> {
+        let mut doc: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        if let Some(key) = doc
+            .keys()
+            .find(|k| !SETTINGS.contains(&k.as_str()) && !RECORDS.contains(&k.as_str()))
+        {
+            return Err(format!(
+                "`{key}`: unknown key (stepup.toml takes {}, and the records of a --rules file: {})",
+                SETTINGS.join(", "),
+                RECORDS.join(", ")
+            ));
+        }
+        let mut config = Config {
+            include: take(&mut doc, "include", "a list of globs")?.unwrap_or_default(),
+            exclude: take(&mut doc, "exclude", "a list of globs")?.unwrap_or_default(),
+            max_warnings: take(&mut doc, "max_warnings", "an integer")?,
+            ..Config::default()
+        };
+        if let Some(n) = config.max_warnings.filter(|n| *n < -1) {
+            return Err(format!(
+                "`max_warnings` = {n}: must be -1 (warnings never fail) or more"
+            ));
+        }
+        let severity: Option<toml::Table> = take(&mut doc, "severity", "a table")?;
+        for (rule, value) in severity.unwrap_or_default() {
+            let level = value
+                .as_str()
+                .and_then(|v| toml::Value::String(v.into()).try_into::<Level>().ok())
+                .ok_or_else(|| {
+                    format!("[severity] `{rule}` = {value}: must be \"off\", \"info\", \"warning\" or \"error\"")
+                })?;
+            config.severity.push((rule, level));
+        }
+        if !doc.is_empty() {
+            let records = toml::Value::Table(doc)
+                .try_into::<Extra>()
+                .map_err(|e| format!("records: {}", e.to_string().trim_end()))?;
+            config.records = Some(records);
+        }
+        Ok(config)
+    }
+
+    /// `table` with the file's records added and its severities set.
+    pub fn apply_records(&mut self, table: Table) -> Result<Table, ConfigError> {
+        match self.records.take() {
+            Some(records) => table.with_records(records).map_err(|e| self.error(e)),
+            None => Ok(table),
+        }
+    }
+
+    /// Set the configured severities on the (final) table.
+    pub fn apply_severity(&self, table: &mut Table) -> Result<(), ConfigError> {
+        for (rule, level) in &self.severity {
+            table
+                .set_level(rule, *level)
+                .map_err(|e| self.error(format!("[severity] {e}")))?;
+        }
+        Ok(())
+    }
+
+    fn error(&self, e: impl ToString) -> ConfigError {
+        ConfigError {
+            file: self.display.clone(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Remove `key` from the document as a `T`; `what` names the type for the message.
+fn take<T: DeserializeOwned>(
+    doc: &mut toml::Table,
+    key: &str,
+    what: &str,
+) -> Result<Option<T>, String> {
+    match doc.remove(key) {
+        None => Ok(None),
+        Some(value) => {
+            let shown = value.to_string();
+            value
+                .try_into::<T>()
+                .map(Some)
+                .map_err(|_| format!("`{key}` = {shown}: must be {what}"))
+        }
+    }
+}
+
+/// The config file for a run: the nearest `stepup.toml` from each path
+/// upwards, up to the repository root (the directory holding `.git`), or to
+/// the file system's root outside a repository. Paths that lead to
+/// different files are an error: one run has one configuration.
+pub fn find(roots: &[PathBuf]) -> Result<Option<PathBuf>, String> {
+    let mut found: BTreeMap<PathBuf, &Path> = BTreeMap::new();
+    for root in roots {
+        if let Some(file) = nearest(&normalize(root)) {
+            found.entry(file).or_insert(root);
+        }
+    }
+    let mut files = found.into_iter();
+    match (files.next(), files.next()) {
+        (None, _) => Ok(None),
+        (Some((file, _)), None) => Ok(Some(file)),
+        (Some((a, ra)), Some((b, rb))) => Err(format!(
+            "{} and {} have different config files ({} and {}): run stepup once for each, \
+             or name one with --config",
+            ra.display(),
+            rb.display(),
+            a.display(),
+            b.display()
+        )),
+    }
+}
+
+fn nearest(start: &Path) -> Option<PathBuf> {
+    let mut dir = if start.is_dir() {
+        start
+    } else {
+        start.parent()?
+    };
+    loop {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            return None;
+        }
+        dir = dir.parent()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_and_records() {
+        let c = Config::parse(
+            "include = [\"src/**\"]\nmax_warnings = -1\n[severity]\ntest-mock = \"off\"\n\
+             [[sensitive_calls]]\nname = \"reveal\"\ntoken_scope = \"Walletexport\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.include, ["src/**"]);
+        assert_eq!(c.max_warnings, Some(-1));
+        assert_eq!(c.severity, [("test-mock".to_string(), Level::Off)]);
+        assert!(c.records.is_some());
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let err = |text: &str| Config::parse(text).unwrap_err();
+        assert!(err("max_warning = 1").contains("`max_warning`: unknown key"));
+        assert!(
+            err("max_warnings = \"ten\"").contains("`max_warnings` = \"ten\": must be an integer")
+        );
+        assert!(err("max_warnings = -2").contains("must be -1"));
+        assert!(
+            err("[severity]\ntest-mock = \"loud\"").contains("[severity] `test-mock` = \"loud\"")
+        );
+        assert!(err("include = \"src\"").contains("`include` = \"src\": must be a list of globs"));
+        assert!(err("[[sensitive_calls]]\nname = 1\n").contains("records:"));
+        assert!(err("max_warnings = ").contains("line 1"));
+    }
+}
