@@ -9,7 +9,7 @@ use stepup::session::walk::{WalkOptions, discover};
 
 fn main() {
     let dir = PathBuf::from(std::env::args().nth(1).expect("usage: bare_parse DIR"));
-    let found = discover(&dir, &WalkOptions::default()).expect("walk");
+    let found = discover(&dir, "", &WalkOptions::default()).expect("walk");
     let nodes: usize = found
         .targets
         .par_iter()

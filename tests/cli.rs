@@ -242,8 +242,8 @@ fn check_json_document() {
     assert_eq!(findings.len(), 3);
     let first = &findings[0];
     assert_eq!(
-        first["path"], "a.tsx",
-        "paths are relative to the given root"
+        first["path"], "src/a.tsx",
+        "paths are relative to the working directory"
     );
     assert_eq!(first["line"], 8);
     assert_eq!(first["column"], 15);
@@ -255,7 +255,7 @@ fn check_json_document() {
             .unwrap()
             .contains("isStepUpRequired")
     );
-    assert_eq!(findings[2]["path"], "b.tsx");
+    assert_eq!(findings[2]["path"], "src/b.tsx");
     assert_eq!(findings[2]["fixable"], false);
     assert_eq!(doc["summary"]["files_scanned"], 2);
     assert_eq!(doc["summary"]["fixable"], 2);

@@ -241,10 +241,13 @@ fn exit_code_matrix() {
     // manual only
     let manual = write(&[("Guard.tsx", &golden_src("Guard.tsx"))]);
     assert_eq!(check(manual.path(), &[]).0, Some(1));
-    // warnings only: fail by default, pass under --max-warnings
+    // warnings only: pass by default (ESLint's -1), fail over --max-warnings N
     let warnings = write(&[("settings.ts", &golden_src("settings.ts"))]);
-    assert_eq!(check(warnings.path(), &[]).0, Some(1));
+    assert_eq!(check(warnings.path(), &[]).0, Some(0));
+    assert_eq!(check(warnings.path(), &["--max-warnings", "0"]).0, Some(1));
     assert_eq!(check(warnings.path(), &["--max-warnings", "1"]).0, Some(0));
+    assert_eq!(check(warnings.path(), &["--max-warnings", "-1"]).0, Some(0));
+    assert_eq!(check(warnings.path(), &["--max-warnings", "-2"]).0, Some(2));
     assert_eq!(
         check(fixable.path(), &["--max-warnings", "100"]).0,
         Some(1),

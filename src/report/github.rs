@@ -1,5 +1,6 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per
-//! finding, and a Markdown job summary when `GITHUB_STEP_SUMMARY` is set.
+//! finding (suppressed ones are left out), and a Markdown job summary when
+//! `GITHUB_STEP_SUMMARY` is set.
 
 use super::{Printer, Report};
 use crate::finding::Severity;
@@ -24,7 +25,7 @@ impl Printer for Github {
 
 fn render(report: &Report) -> String {
     let mut out = String::new();
-    for f in &report.findings {
+    for f in report.active() {
         let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -1,20 +1,36 @@
-//! The default, human-readable report.
+//! The default, human-readable report. It is styled with ANSI codes
+//! (anstyle); the command writes it through a stream that keeps or strips
+//! them (anstream), as the terminal, `--color` and the environment say.
 
 use super::{Located, Printer, Report, Summary};
 use crate::finding::Severity;
+use anstyle::{AnsiColor, Style};
 
-/// One line per finding: `path:line:col  severity  rule  message`.
-pub fn finding_line(f: &Located, color: bool) -> String {
-    let tag = if f.fixable { " (fixable)" } else { "" };
-    let severity = if color {
-        let code = match f.severity {
-            Severity::Error => "31",
-            Severity::Warning => "33",
-            Severity::Info => "36",
-        };
-        format!("\x1b[{code}m{}\x1b[0m", f.severity.as_str())
+fn paint(style: Style, text: &str) -> String {
+    format!("{}{text}{}", style.render(), style.render_reset())
+}
+
+fn severity_style(s: Severity) -> Style {
+    let color = match s {
+        Severity::Error => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+        Severity::Info => AnsiColor::Cyan,
+    };
+    Style::new().fg_color(Some(color.into()))
+}
+
+/// One line per finding: `path:line:col  severity  rule  message`; a
+/// suppressed one says why after the rule.
+pub fn finding_line(f: &Located) -> String {
+    let tag = match (&f.suppressed, f.fixable) {
+        (Some(reason), _) => format!(" (suppressed: {reason})"),
+        (None, true) => " (fixable)".to_string(),
+        (None, false) => String::new(),
+    };
+    let severity = if f.suppressed.is_some() {
+        paint(Style::new().dimmed(), f.severity.as_str())
     } else {
-        f.severity.as_str().to_string()
+        paint(severity_style(f.severity), f.severity.as_str())
     };
     format!(
         "{}:{}:{}  {severity}  {}{}  {}",
@@ -22,56 +38,103 @@ pub fn finding_line(f: &Located, color: bool) -> String {
     )
 }
 
-pub fn summary_line(s: &Summary, mode_write: Option<bool>) -> String {
+fn suppressed_note(s: &Summary) -> String {
+    if s.suppressed == 0 {
+        String::new()
+    } else {
+        format!("; {} suppressed", s.suppressed)
+    }
+}
+
+/// `migrate`'s summary: what changes (or changed, after a write).
+pub fn summary_line(s: &Summary, write: bool) -> String {
     let secs = s.elapsed_ms as f64 / 1000.0;
-    let verb = match mode_write {
-        Some(true) => "changed",
-        Some(false) => "to change",
-        None => "fixable",
-    };
+    let verb = if write { "changed" } else { "to change" };
     format!(
-        "scanned {} files ({} with Dynamic imports) in {secs:.2}s; {} files {verb}, {} edits; {} need review",
-        s.files_scanned, s.files_with_dynamic_imports, s.files_changed, s.edits, s.manual
+        "scanned {} files ({} with Dynamic imports) in {secs:.2}s; {} files {verb}, {} edits; {} need review{}",
+        s.files_scanned,
+        s.files_with_dynamic_imports,
+        s.files_changed,
+        s.edits,
+        s.manual,
+        suppressed_note(s)
     )
 }
 
+/// `check`'s summary: what was found (nothing changes).
+pub fn check_summary_line(s: &Summary) -> String {
+    let secs = s.elapsed_ms as f64 / 1000.0;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "scanned {} files ({} with Dynamic imports) in {secs:.2}s; {} ({}, {}, {} info): {} fixable, {} to review{}",
+        s.files_scanned,
+        s.files_with_dynamic_imports,
+        plural(s.findings, "finding", "findings"),
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        s.infos,
+        s.fixable,
+        s.manual,
+        suppressed_note(s)
+    )
+}
+
+/// The line `check` ends with when `migrate` can fix something: the
+/// command that does it (`write`), and the one that shows the diff (`dry`).
+pub fn fix_hint(s: &Summary, write: &str, dry: &str) -> Option<String> {
+    (s.fixable > 0).then(|| {
+        let what = if s.fixable == 1 {
+            "1 finding is fixable".to_string()
+        } else {
+            format!("{} findings are fixable", s.fixable)
+        };
+        let write = paint(Style::new().bold(), write);
+        format!("{what}: run `{write}` to fix them (`{dry}` shows the diff first)")
+    })
+}
+
 /// The report `migrate` prints on stderr: what it rewrites (`verbose`), what
-/// needs a human, what to confirm, problems, and the summary (unless `quiet`).
+/// needs a human, what to confirm, what is suppressed (`verbose`), problems,
+/// and the summary (unless `quiet`).
 pub struct MigrateReport {
     pub write: bool,
     pub verbose: bool,
     pub quiet: bool,
-    pub color: bool,
 }
 
 impl Printer for MigrateReport {
     fn print(&self, report: &Report) -> String {
         let mut out = String::new();
         if self.verbose {
-            let fixed: Vec<&Located> = report.findings.iter().filter(|f| f.fixable).collect();
+            let fixed: Vec<&Located> = report.active().filter(|f| f.fixable).collect();
             let title = if self.write {
                 "Rewritten"
             } else {
                 "To rewrite"
             };
-            section(&mut out, title, &fixed, self.color);
+            section(&mut out, title, &fixed);
         }
         let review: Vec<&Located> = report.needs_review().collect();
-        section(&mut out, "Needs manual review", &review, self.color);
+        section(&mut out, "Needs manual review", &review);
         let confirm: Vec<&Located> = report.to_confirm().collect();
-        section(&mut out, "To confirm", &confirm, self.color);
+        section(&mut out, "To confirm", &confirm);
+        if self.verbose {
+            let suppressed: Vec<&Located> = report.suppressed().collect();
+            section(&mut out, "Suppressed (stepup-ignore)", &suppressed);
+        }
         for p in &report.problems {
             out.push_str(&format!("{}: {}\n", p.path, p.message()));
         }
         if !self.quiet {
-            out.push_str(&summary_line(&report.summary, Some(self.write)));
+            out.push_str(&summary_line(&report.summary, self.write));
             out.push('\n');
         }
         out
     }
 }
 
-fn section(out: &mut String, title: &str, findings: &[&Located], color: bool) {
+fn section(out: &mut String, title: &str, findings: &[&Located]) {
     if findings.is_empty() {
         return;
     }
@@ -79,21 +142,26 @@ fn section(out: &mut String, title: &str, findings: &[&Located], color: bool) {
     out.push_str(":\n");
     for f in findings {
         out.push_str("  ");
-        out.push_str(&finding_line(f, color));
+        out.push_str(&finding_line(f));
         out.push('\n');
     }
 }
 
-/// The report `check` prints on stdout: every finding.
+/// The report `check` prints on stdout: every finding that counts, and with
+/// `verbose` the suppressed ones too, with their reasons.
 pub struct CheckReport {
-    pub color: bool,
+    pub verbose: bool,
 }
 
 impl Printer for CheckReport {
     fn print(&self, report: &Report) -> String {
         let mut out = String::new();
-        for f in &report.findings {
-            out.push_str(&finding_line(f, self.color));
+        let shown = report
+            .findings
+            .iter()
+            .filter(|f| self.verbose || f.is_active());
+        for f in shown {
+            out.push_str(&finding_line(f));
             out.push('\n');
         }
         out

@@ -6,12 +6,16 @@ use super::{Located, Printer, Report, human};
 use crate::finding::Severity;
 use std::collections::BTreeMap;
 
-/// What the report is about: `migrate` changes files, `check` only finds.
+/// What the report is about: `migrate` changes files (`write`: it wrote
+/// them), `check` only finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    Migrate,
+    Migrate { write: bool },
     Check,
 }
+
+/// GitHub shows at most this many annotations of each severity per step.
+pub const GITHUB_ANNOTATION_LIMIT: usize = 10;
 
 pub struct Markdown {
     pub mode: Mode,
@@ -23,22 +27,31 @@ impl Printer for Markdown {
     fn print(&self, report: &Report) -> String {
         let s = &report.summary;
         let mut out = String::from("# stepup: action-based MFA → step-up authentication\n\n");
+        let summary = match self.mode {
+            Mode::Migrate { write } => human::summary_line(s, write),
+            Mode::Check => human::check_summary_line(s),
+        };
         out.push_str(&format!(
             "{}\n\n",
-            human::summary_line(s, None).replacen("scanned", "Scanned", 1)
+            summary.replacen("scanned", "Scanned", 1)
         ));
-        if report.findings.is_empty() && report.problems.is_empty() {
+        if report.active().next().is_none() && report.problems.is_empty() {
             out.push_str("No legacy action-based MFA usage found.\n");
+            suppressed(report, &mut out);
             return out;
         }
+        if self.mode == Mode::Check {
+            annotation_limit(report, &mut out);
+        }
         self.per_rule(report, &mut out);
-        if self.mode == Mode::Migrate {
+        if matches!(self.mode, Mode::Migrate { .. }) {
             changed_files(report, &mut out);
         }
         let review: Vec<&Located> = report.needs_review().collect();
         self.items(report, "Needs manual review", &review, &mut out);
         let confirm: Vec<&Located> = report.to_confirm().collect();
         self.items(report, "To confirm", &confirm, &mut out);
+        suppressed(report, &mut out);
         if !report.problems.is_empty() {
             out.push_str("\n## Files stepup could not process\n\n");
             for p in &report.problems {
@@ -52,14 +65,15 @@ impl Printer for Markdown {
 impl Markdown {
     fn per_rule(&self, report: &Report, out: &mut String) {
         let mut per_rule: BTreeMap<&str, (usize, usize, Severity)> = BTreeMap::new();
-        for f in &report.findings {
+        for f in report.active() {
             let e = per_rule.entry(f.rule).or_insert((0, 0, f.severity));
             e.0 += 1;
             e.1 += usize::from(f.fixable);
         }
         let fixed = match self.mode {
-            Mode::Migrate => "fixed by stepup",
-            Mode::Check => "fixable with `stepup migrate`",
+            Mode::Migrate { write: true } => "fixed by stepup",
+            Mode::Migrate { write: false } => "fixed by the diff",
+            Mode::Check => "fixable with `stepup migrate --write`",
         };
         out.push_str(&format!(
             "## Findings by rule\n\n| rule | severity | findings | {fixed} |\n|---|---|---:|---:|\n"
@@ -95,6 +109,48 @@ impl Markdown {
                 out.push_str(&format!("**What to do:** {}\n", info.help));
             }
         }
+    }
+}
+
+/// More annotations of a severity than GitHub shows on the pull request:
+/// say where the others are.
+fn annotation_limit(report: &Report, out: &mut String) {
+    let s = &report.summary;
+    let over: Vec<String> = [
+        (s.errors, "errors"),
+        (s.warnings, "warnings"),
+        (s.infos, "notices (info)"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > GITHUB_ANNOTATION_LIMIT)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if !over.is_empty() {
+        out.push_str(&format!(
+            "> GitHub shows at most {GITHUB_ANNOTATION_LIMIT} annotations of each severity per step on \
+             the pull request; this step has {}. Every finding is in the step's log (one \
+             `::error`/`::warning`/`::notice` line each) and counted below; `stepup check` \
+             lists them all locally.\n\n",
+            over.join(", ")
+        ));
+    }
+}
+
+/// Findings accepted in place with a `stepup-ignore` directive, with the reason given.
+fn suppressed(report: &Report, out: &mut String) {
+    let list: Vec<&Located> = report.suppressed().collect();
+    if list.is_empty() {
+        return;
+    }
+    out.push_str("\n## Suppressed in the source (`stepup-ignore`)\n\n");
+    for f in list {
+        out.push_str(&format!(
+            "- `{}:{}` `{}`: {}\n",
+            f.path,
+            f.line,
+            f.rule,
+            f.suppressed.as_deref().unwrap_or("")
+        ));
     }
 }
 

@@ -4,6 +4,7 @@
 //! writes what they return.
 
 pub mod diff;
+pub mod edits;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -21,10 +22,22 @@ pub struct Located {
     pub path: String,
     pub line: usize,
     pub column: usize,
+    /// The last line of the code the finding is about (a rewritten call's
+    /// last line): the fix of a fixable finding is the change on these lines.
+    pub end_line: usize,
     pub rule: &'static str,
     pub severity: Severity,
     pub fixable: bool,
     pub message: String,
+    /// The reason of the `stepup-ignore` directive that suppresses it.
+    pub suppressed: Option<String>,
+}
+
+impl Located {
+    /// Neither suppressed nor turned off: it counts.
+    pub fn is_active(&self) -> bool {
+        self.suppressed.is_none()
+    }
 }
 
 /// Why a file, a directory or a project file could not be processed as asked.
@@ -87,6 +100,8 @@ pub struct Change {
     pub original: Vec<u8>,
     pub rewritten: String,
     pub edit_count: usize,
+    /// Written to disk (and kept) by `--write` or the interactive review.
+    pub written: bool,
 }
 
 /// One source file the run analysed.
@@ -119,6 +134,8 @@ pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Findings a `stepup-ignore` directive suppresses (counted nowhere else).
+    pub suppressed: usize,
     pub problems: usize,
     pub elapsed_ms: u128,
 }
@@ -140,7 +157,8 @@ impl Report {
     pub fn tally(&mut self) {
         let s = &mut self.summary;
         (s.errors, s.warnings, s.infos, s.fixable, s.manual) = (0, 0, 0, 0, 0);
-        for f in &self.findings {
+        s.suppressed = self.findings.len();
+        for f in self.findings.iter().filter(|f| f.is_active()) {
             match f.severity {
                 Severity::Error => s.errors += 1,
                 Severity::Warning => s.warnings += 1,
@@ -152,8 +170,19 @@ impl Report {
                 s.manual += 1;
             }
         }
-        s.findings = self.findings.len();
+        s.findings = s.errors + s.warnings + s.infos;
+        s.suppressed -= s.findings;
         s.problems = self.problems.len();
+    }
+
+    /// The findings that count: not suppressed.
+    pub fn active(&self) -> impl Iterator<Item = &Located> {
+        self.findings.iter().filter(|f| f.is_active())
+    }
+
+    /// The findings a `stepup-ignore` directive suppresses.
+    pub fn suppressed(&self) -> impl Iterator<Item = &Located> {
+        self.findings.iter().filter(|f| !f.is_active())
     }
 
     pub fn file(&self, display: &str) -> Option<&FileOutcome> {
@@ -162,15 +191,13 @@ impl Report {
 
     /// Findings a human must act on (not fixable, not info).
     pub fn needs_review(&self) -> impl Iterator<Item = &Located> {
-        self.findings
-            .iter()
+        self.active()
             .filter(|f| !f.fixable && f.severity != Severity::Info)
     }
 
     /// Decisions stepup made that a human should confirm (info).
     pub fn to_confirm(&self) -> impl Iterator<Item = &Located> {
-        self.findings
-            .iter()
+        self.active()
             .filter(|f| !f.fixable && f.severity == Severity::Info)
     }
 }

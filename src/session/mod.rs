@@ -32,16 +32,13 @@ const KEEP_BYTES: usize = 64 << 20;
 pub struct SessionOptions {
     pub roots: Vec<PathBuf>,
     pub walk: WalkOptions,
-    /// Show paths relative to the working directory (CI annotations, SARIF)
-    /// rather than to each given root.
-    pub paths_from_cwd: bool,
     /// Draw a progress line on stderr (a terminal).
     pub progress: bool,
 }
 
 /// A path that could not be scanned at all (a usage error).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot scan {0}")]
+#[error("{0}")]
 pub struct ScanError(pub String);
 
 /// Run the whole analysis. A path that does not exist is an error; a file
@@ -53,16 +50,15 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     let progress = Progress::start(targets.len(), opts.progress);
     let mut firsts = first_pass(&targets, engine, &progress);
     learn_aliases(engine, &workspace, &targets, &mut firsts);
-    progress.next_pass();
+    progress.next_pass(firsts.iter().filter(|f| f.candidate).count());
     let files: Vec<FileOutcome> = targets
         .par_iter()
         .zip(firsts.into_par_iter())
-        .filter_map(|(t, first)| {
-            let r = first
-                .candidate
-                .then(|| process_file(engine, &workspace, t, first.bytes));
+        .filter(|(_, first)| first.candidate)
+        .map(|(t, first)| {
+            let outcome = process_file(engine, &workspace, t, first.bytes);
             progress.tick();
-            r
+            outcome
         })
         .collect();
     progress.finish();
@@ -97,20 +93,24 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
 /// What the walk found: source files, package.json files, unreadable directories.
 type Discovered = (Vec<Target>, Vec<Manifest>, Vec<Problem>);
 
-/// Every file and package.json under every root, in a fixed order.
+/// Every file and package.json under every root, in a fixed order, each
+/// with its path as the user sees it: relative to the working directory.
 fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
+    let cwd = std::env::current_dir()
+        .map(|d| normalize(&d))
+        .map_err(|e| ScanError(format!("the working directory: {e}")))?;
     let mut targets = Vec::new();
     let mut manifests = Vec::new();
     let mut problems = Vec::new();
     for root in &opts.roots {
-        let mut d = discover(root, &opts.walk).map_err(ScanError)?;
-        if opts.paths_from_cwd && root.is_dir() {
-            let prefix = walk::relative_display(root, Path::new(""));
-            let prefix = prefix.trim_start_matches("./").trim_end_matches('/');
-            if !prefix.is_empty() && prefix != "." {
-                for t in d.targets.iter_mut().chain(d.manifests.iter_mut()) {
-                    t.display = format!("{prefix}/{}", t.display);
-                }
+        let absolute = normalize(root);
+        let base = walk::display_path(&absolute, &cwd);
+        let mut d = discover(&absolute, &base, &opts.walk).map_err(ScanError)?;
+        if base.starts_with("..") {
+            // A root above the working directory may hold it: `../app/src/x.ts`
+            // is `x.ts` from `app/src`.
+            for t in d.targets.iter_mut().chain(d.manifests.iter_mut()) {
+                t.display = walk::display_path(&t.path, &cwd);
             }
         }
         targets.extend(d.targets);
@@ -118,12 +118,18 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
             path: t.path,
             display: t.display,
         }));
+        let shown = if base.is_empty() { "." } else { &base };
         problems.extend(
             d.errors
                 .into_iter()
-                .map(|e| Problem::new(root.display().to_string(), ProblemKind::Walk(e))),
+                .map(|e| Problem::new(shown, ProblemKind::Walk(e))),
         );
     }
+    // The same file under two roots (`src src/a.ts`) is one file.
+    targets.sort_by(|a, b| a.display.cmp(&b.display));
+    targets.dedup_by(|a, b| a.path == b.path);
+    manifests.sort_by(|a, b| a.display.cmp(&b.display));
+    manifests.dedup_by(|a, b| a.path == b.path);
     Ok((targets, manifests, problems))
 }
 
@@ -293,6 +299,7 @@ fn process_file(
             original: text.clone().into_bytes(),
             rewritten,
             edit_count: result.edit_count,
+            written: false,
         });
     }
     if !outcome.findings.is_empty() || outcome.change.is_some() {
@@ -316,14 +323,21 @@ fn locate(result: &SourceOutcome, text: &str, display: &str) -> Vec<Located> {
         .iter()
         .map(|f| {
             let (line, column) = line_col(body, f.offset);
+            let end_line = line
+                + body[f.offset.min(body.len())..f.end.min(body.len())]
+                    .bytes()
+                    .filter(|b| *b == b'\n')
+                    .count();
             Located {
                 path: display.to_string(),
                 line,
                 column,
+                end_line,
                 rule: f.rule,
                 severity: f.severity,
                 fixable: f.fixable,
                 message: f.message.clone(),
+                suppressed: f.suppressed.clone(),
             }
         })
         .collect()
@@ -346,18 +360,27 @@ fn project_checks(
         let dir = normalize(dir);
         api_core_users.iter().any(|p| p.starts_with(&dir))
     };
-    let (findings, manifest_problems) = manifest::check(manifests, engine.table(), &needs_api_core);
-    report
-        .findings
-        .extend(findings.into_iter().map(|f| Located {
-            path: f.path,
-            line: f.line,
-            column: f.column,
-            rule: f.rule,
-            severity: Severity::Warning,
-            fixable: false,
-            message: f.message,
-        }));
+    let table = engine.table();
+    let (findings, manifest_problems) = manifest::check(manifests, table, &needs_api_core);
+    // package.json holds no comments: the config alone decides on these.
+    report.findings.extend(
+        findings
+            .into_iter()
+            .filter(|f| !table.is_off(f.rule))
+            .map(|f| Located {
+                path: f.path,
+                line: f.line,
+                column: f.column,
+                end_line: f.line,
+                rule: f.rule,
+                severity: table
+                    .configured_severity(f.rule)
+                    .unwrap_or(Severity::Warning),
+                fixable: false,
+                message: f.message,
+                suppressed: None,
+            }),
+    );
     problems.extend(
         manifest_problems
             .into_iter()

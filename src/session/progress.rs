@@ -1,71 +1,81 @@
-//! A progress line on stderr, redrawn from a thread of its own, shown only on
-//! a terminal and only once a run has taken a second. It counts both passes.
+//! The progress bar on stderr (indicatif): drawn only on a terminal and only
+//! once a run has taken a second, for both passes — reading every file,
+//! then analysing the candidates — with the rate and the time left.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Instant;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Runs shorter than this show no bar at all.
+const DELAY: Duration = Duration::from_secs(1);
+
+/// The delay, or `STEPUP_PROGRESS_DELAY_MS` (the tests draw the bar at once).
+fn delay() -> Duration {
+    std::env::var("STEPUP_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(DELAY, Duration::from_millis)
+}
 
 pub struct Progress {
-    done: Arc<AtomicUsize>,
-    pass: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    bar: ProgressBar,
+    enabled: bool,
+    started: Instant,
+    delay: Duration,
+    shown: AtomicBool,
 }
 
 impl Progress {
+    /// The first pass, over `total` files.
     pub fn start(total: usize, enabled: bool) -> Progress {
-        let done = Arc::new(AtomicUsize::new(0));
-        let pass = Arc::new(AtomicUsize::new(1));
-        let stop = Arc::new(AtomicBool::new(false));
-        let thread = enabled.then(|| {
-            let (done, pass, stop) = (done.clone(), pass.clone(), stop.clone());
-            std::thread::spawn(move || draw(total, &done, &pass, &stop))
-        });
+        let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{prefix:>9} [{bar:30}] {human_pos}/{human_len} files  {rate}/s  ETA {eta}",
+            )
+            .expect("a valid template")
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}", state.per_sec());
+                },
+            )
+            .progress_chars("=> "),
+        );
+        bar.set_prefix("reading");
         Progress {
-            done,
-            pass,
-            stop,
-            thread,
+            bar,
+            enabled,
+            started: Instant::now(),
+            delay: delay(),
+            shown: AtomicBool::new(false),
         }
     }
 
     pub fn tick(&self) {
-        self.done.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// The first pass (reading every file) is over; analysis begins.
-    pub fn next_pass(&self) {
-        self.pass.store(2, Ordering::Relaxed);
-        self.done.store(0, Ordering::Relaxed);
-    }
-
-    pub fn finish(mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+        if !self.enabled {
+            return;
         }
-    }
-}
-
-fn draw(total: usize, done: &AtomicUsize, pass: &AtomicUsize, stop: &AtomicBool) {
-    let started = Instant::now();
-    let mut shown = false;
-    while !stop.load(Ordering::Relaxed) {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        if started.elapsed().as_secs() >= 1 {
-            let what = if pass.load(Ordering::Relaxed) == 1 {
-                "reading"
-            } else {
-                "analysing"
-            };
-            eprint!(
-                "\r\x1b[Kstepup: {what} {}/{total} files",
-                done.load(Ordering::Relaxed)
-            );
-            shown = true;
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= self.delay
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
+        self.bar.inc(1);
     }
-    if shown {
-        eprint!("\r\x1b[K");
+
+    /// The first pass is over; the analysis of `total` candidates begins.
+    pub fn next_pass(&self, total: usize) {
+        if !self.enabled {
+            return;
+        }
+        self.bar.set_prefix("analysing");
+        self.bar.set_length(total as u64);
+        self.bar.reset();
+    }
+
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
     }
 }
