@@ -1,9 +1,8 @@
 //! `--format sarif`: SARIF 2.1.0, as GitHub code scanning reads it.
 
-use super::{Located, Printer, Report};
+use super::{Located, Printer, Report, edits};
 use crate::finding::Severity;
 use serde_json::{Value, json};
-use similar::TextDiff;
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -59,6 +58,9 @@ fn render(report: &Report) -> String {
             {
                 result["fixes"] = json!([fix]);
             }
+            if let Some(reason) = &f.suppressed {
+                result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+            }
             result
         })
         .collect();
@@ -101,36 +103,31 @@ fn uri(path: &str) -> String {
     out
 }
 
-/// The rewrite of the lines around a fixable finding, as a SARIF fix.
+/// The rewrite of the lines of a fixable finding, as a SARIF fix.
 fn fix_for(report: &Report, f: &Located) -> Option<Value> {
     let change = report.file(&f.path)?.change.as_ref()?;
     let original = String::from_utf8_lossy(&change.original);
-    let diff = TextDiff::from_lines(original.as_ref(), change.rewritten.as_str());
-    let line0 = f.line - 1;
-    for group in diff.grouped_ops(0) {
-        let old_start = group.first()?.old_range().start;
-        let old_end = group.last()?.old_range().end;
-        if !(old_start <= line0 && line0 < old_end.max(old_start + 1)) {
-            continue;
-        }
-        let new_start = group.first()?.new_range().start;
-        let new_end = group.last()?.new_range().end;
-        let inserted: String = (new_start..new_end)
-            .filter_map(|i| diff.new_slice(i))
-            .collect();
-        return Some(json!({
-            "description": { "text": f.message },
-            "artifactChanges": [{
-                "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "SRCROOT" },
-                "replacements": [{
-                    "deletedRegion": {
-                        "startLine": old_start + 1, "startColumn": 1,
-                        "endLine": old_end + 1, "endColumn": 1,
-                    },
-                    "insertedContent": { "text": inserted },
-                }],
-            }],
-        }));
+    let hunks = edits::hunks(&original, &change.rewritten);
+    let replacements: Vec<Value> = edits::for_finding(&hunks, f)
+        .into_iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "startLine": e.start.line, "startColumn": e.start.column,
+                    "endLine": e.end.line, "endColumn": e.end.column,
+                },
+                "insertedContent": { "text": e.replacement },
+            })
+        })
+        .collect();
+    if replacements.is_empty() {
+        return None;
     }
-    None
+    Some(json!({
+        "description": { "text": f.message },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "SRCROOT" },
+            "replacements": replacements,
+        }],
+    }))
 }

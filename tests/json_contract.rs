@@ -1,0 +1,257 @@
+//! `--format json` is a contract: every document `check` and `migrate`
+//! print (dry run, --write, with suppressed findings, problems, files
+//! outside the working directory) validates against the schema in
+//! `schema/stepup-report.schema.json`, and the edits it carries are the
+//! change `migrate --write` makes.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const LEGACY: &str = r#"import { usePromptMfaAuth, useIsMfaRequiredForAction } from '@dynamic-labs/sdk-react-core';
+import { MFAAction } from '@dynamic-labs/sdk-api-core';
+
+export function Export() {
+  const isMfaRequiredForAction = useIsMfaRequiredForAction();
+  const promptMfaAuth = usePromptMfaAuth();
+  const onClick = async () => {
+    if (await isMfaRequiredForAction({ mfaAction: MFAAction.WalletWaasExport })) {
+      await promptMfaAuth({
+        createMfaToken: true,
+      });
+    }
+  };
+  return <button onClick={onClick}>Export</button>;
+}
+"#;
+
+const SUPPRESSED: &str = r#"import { usePromptMfaAuth } from '@dynamic-labs/sdk-react-core';
+import { MFAAction } from '@dynamic-labs/sdk-api-core';
+
+export const keys = [MFAAction.WalletWaasSign]; // stepup-ignore mfa-action-as-data: audit log keys
+// stepup-ignore test-mock: stale
+export function Guard() {
+  const promptMfaAuth = usePromptMfaAuth();
+  return async () => {
+    await promptMfaAuth({ createMfaToken: true });
+  };
+}
+"#;
+
+fn validator() -> jsonschema::Validator {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/stepup-report.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("the schema compiles")
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &[u8]| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("app/src/Export.tsx", LEGACY.as_bytes());
+    write("app/src/Guard.tsx", SUPPRESSED.as_bytes());
+    write("app/src/bom.tsx", format!("\u{feff}{LEGACY}").as_bytes());
+    let mut latin1 = LEGACY.as_bytes().to_vec();
+    latin1.extend_from_slice(b"// caf\xe9\n");
+    write("app/src/latin1.tsx", &latin1);
+    write(
+        "app/package.json",
+        br#"{ "dependencies": { "@dynamic-labs/sdk-react-core": "^4.50.0" } }"#,
+    );
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
+    let out = Command::cargo_bin("stepup")
+        .unwrap()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: stdout is not one JSON document ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), doc)
+}
+
+fn assert_valid(validator: &jsonschema::Validator, doc: &Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}:\n{}", errors.join("\n"));
+}
+
+/// Apply a file's edits (byte ranges of the original) from last to first.
+fn apply(original: &[u8], edits: &[Value]) -> Vec<u8> {
+    let mut out = original.to_vec();
+    let mut sorted: Vec<&Value> = edits.iter().collect();
+    sorted.sort_by_key(|e| std::cmp::Reverse(e["start"]["byte"].as_u64().unwrap()));
+    for e in sorted {
+        let (s, t) = (
+            e["start"]["byte"].as_u64().unwrap() as usize,
+            e["end"]["byte"].as_u64().unwrap() as usize,
+        );
+        out.splice(s..t, e["replacement"].as_str().unwrap().bytes());
+    }
+    out
+}
+
+#[test]
+fn every_json_document_validates_against_the_schema() {
+    let validator = validator();
+    let dir = project();
+    let root = dir.path();
+    let src = root.join("app/src");
+    let cases: Vec<(&str, Vec<&str>, &Path)> = vec![
+        ("check", vec!["check", "--format", "json", "app"], root),
+        ("check from inside", vec!["check", "--format", "json"], &src),
+        (
+            "check of a path outside",
+            vec!["check", "--format", "json", "../../app"],
+            &src,
+        ),
+        (
+            "migrate dry run",
+            vec!["migrate", "--format", "json", "app"],
+            root,
+        ),
+    ];
+    for (what, args, cwd) in cases {
+        let (_, doc) = run(cwd, &args);
+        assert_valid(&validator, &doc, what);
+    }
+    // The validator can fail: a document with an absolute path is rejected.
+    // From inside, a path above gives `..` paths only for what lies outside.
+    let (_, doc) = run(&src, &["check", "--format", "json", "../../app"]);
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"../package.json") && paths.contains(&"Export.tsx"),
+        "{paths:?}"
+    );
+    let (_, mut doc) = run(root, &["check", "--format", "json", "app"]);
+    doc["findings"][0]["path"] = Value::from("/home/me/app/src/x.tsx");
+    assert!(!validator.is_valid(&doc));
+    doc["findings"][0]["path"] = Value::from("app/src/x.tsx");
+    doc["version"] = Value::from(2);
+    assert!(!validator.is_valid(&doc));
+}
+
+#[test]
+fn the_json_document_says_what_changes_and_how() {
+    let validator = validator();
+    let dir = project();
+    let root = dir.path();
+    let (code, doc) = run(root, &["check", "--format", "json", "app"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "stepup");
+    let findings = doc["findings"].as_array().unwrap();
+    // Suppressed findings are carried, with their reason, and counted apart.
+    let suppressed: Vec<&Value> = findings
+        .iter()
+        .filter(|f| !f["suppressed"].is_null())
+        .collect();
+    assert_eq!(suppressed.len(), 1, "{findings:#?}");
+    assert_eq!(suppressed[0]["rule"], "mfa-action-as-data");
+    assert_eq!(suppressed[0]["suppressed"]["reason"], "audit log keys");
+    assert_eq!(doc["summary"]["suppressed"], 1);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "unused-suppression" && f["path"] == "app/src/Guard.tsx")
+    );
+    // A fixable finding carries the edit of its lines; the multi-line call's
+    // edit covers all of its lines.
+    let prompt = findings
+        .iter()
+        .find(|f| f["rule"] == "prompt-mfa-auth" && f["path"] == "app/src/Export.tsx")
+        .unwrap();
+    assert_eq!(prompt["fixable"], true);
+    assert_eq!(
+        (prompt["line"].as_u64(), prompt["end_line"].as_u64()),
+        (Some(9), Some(11))
+    );
+    let edits = prompt["edits"].as_array().unwrap();
+    assert_eq!(edits.len(), 1, "{edits:#?}");
+    assert!(
+        edits[0]["replacement"].as_str().unwrap().ends_with(
+            "await promptStepUpAuth({\n        requestedScopes: [TokenScope.Walletexport],\n"
+        ),
+        "{edits:#?}"
+    );
+    assert_eq!(edits[0]["start"]["line"], 8);
+    // Lines 8 to 10 change (the `if` line is the other finding's): the
+    // edit ends at the start of line 11, which stays.
+    assert_eq!(edits[0]["end"]["line"], 11);
+    let manual = findings
+        .iter()
+        .find(|f| f["rule"] == "prompt-mfa-auth" && f["path"] == "app/src/Guard.tsx")
+        .unwrap();
+    assert_eq!(manual["edits"].as_array().unwrap().len(), 0);
+    // The problems are in the document too.
+    assert!(
+        doc["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["path"] == "app/src/latin1.tsx" && p["error"] == false)
+    );
+
+    // The files' edits are exactly what --write writes (with a BOM too).
+    let (_, dry) = run(root, &["migrate", "--format", "json", "app"]);
+    let files = dry["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2, "{files:#?}");
+    let before: Vec<Vec<u8>> = files
+        .iter()
+        .map(|f| std::fs::read(root.join(f["path"].as_str().unwrap())).unwrap())
+        .collect();
+    assert!(files.iter().all(|f| f["written"] == false));
+    let (code, written) = run(
+        root,
+        &[
+            "migrate",
+            "--write",
+            "--allow-no-vcs",
+            "--format",
+            "json",
+            "app",
+        ],
+    );
+    assert_eq!(code, Some(0));
+    assert_valid(&validator, &written, "migrate --write");
+    assert!(
+        written["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["written"] == true)
+    );
+    for (f, original) in files.iter().zip(before) {
+        let path = f["path"].as_str().unwrap();
+        let after = std::fs::read(root.join(path)).unwrap();
+        assert_eq!(
+            String::from_utf8(apply(&original, f["edits"].as_array().unwrap())).unwrap(),
+            String::from_utf8(after).unwrap(),
+            "{path}: the edits give what --write wrote"
+        );
+        assert!(
+            f["diff"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("diff --git a/{path} b/{path}\n"))
+        );
+    }
+}
