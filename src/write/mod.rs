@@ -9,7 +9,8 @@ pub mod typecheck;
 
 use crate::report::{Problem, ProblemKind, Report};
 use atomic::atomic_write;
-use git::{FileState, GitState};
+use git::FileState;
+pub use git::GitState;
 use std::path::{Path, PathBuf};
 use typecheck::{Compiler, Diagnostic, new_in};
 
@@ -17,6 +18,8 @@ pub struct WriteOptions {
     pub allow_dirty: bool,
     pub allow_no_vcs: bool,
     pub typecheck: Option<TypecheckOptions>,
+    /// The files to write (indices into `report.files`); None: every change.
+    pub only: Option<Vec<usize>>,
 }
 
 pub struct TypecheckOptions {
@@ -66,28 +69,44 @@ pub fn write_changes(report: &mut Report, opts: &WriteOptions) -> Result<(), Wri
     Ok(())
 }
 
+/// Why the dirty-tree guard will not let stepup write `path`, if it will not.
+pub fn refusal(git: &mut GitState, path: &Path, opts: &WriteOptions) -> Option<&'static str> {
+    match git.state(path) {
+        FileState::NoVcs if !opts.allow_no_vcs => {
+            Some("not inside a git work tree; pass --allow-no-vcs to write anyway")
+        }
+        FileState::Dirty if !opts.allow_dirty => {
+            Some("has uncommitted changes; commit or stash them, or pass --allow-dirty")
+        }
+        _ => None,
+    }
+}
+
 /// Write the changed files the guard allows; returns their indices.
 fn write_files(report: &mut Report, opts: &WriteOptions) -> Vec<usize> {
     let mut git = GitState::default();
     let mut written = Vec::new();
     let mut problems = Vec::new();
-    for (index, file) in report.files.iter().enumerate() {
-        let Some(change) = &file.change else { continue };
-        let refusal = match git.state(&file.path) {
-            FileState::NoVcs if !opts.allow_no_vcs => {
-                Some("not inside a git work tree; pass --allow-no-vcs to write anyway")
-            }
-            FileState::Dirty if !opts.allow_dirty => {
-                Some("has uncommitted changes; commit or stash them, or pass --allow-dirty")
-            }
-            _ => None,
+    for (index, file) in report.files.iter_mut().enumerate() {
+        let Some(change) = &mut file.change else {
+            continue;
         };
-        let outcome = match refusal {
+        if opts
+            .only
+            .as_ref()
+            .is_some_and(|only| !only.contains(&index))
+        {
+            continue;
+        }
+        let outcome = match refusal(&mut git, &file.path, opts) {
             Some(reason) => Err(reason.to_string()),
             None => atomic_write(&file.path, &change.original, change.rewritten.as_bytes()),
         };
         match outcome {
-            Ok(()) => written.push(index),
+            Ok(()) => {
+                change.written = true;
+                written.push(index);
+            }
             Err(message) => problems.push(Problem::new(
                 file.display.clone(),
                 ProblemKind::NotWritten(message),
@@ -110,8 +129,8 @@ fn verify_types(
     let mut rolled_back = 0;
     let mut problems = Vec::new();
     for &i in written {
-        let file = &report.files[i];
-        let change = file.change.as_ref().expect("written files have a change");
+        let file = &mut report.files[i];
+        let change = file.change.as_mut().expect("written files have a change");
         let new = new_in(before, after, std::slice::from_ref(&file.path));
         if new.is_empty() {
             continue;
@@ -127,6 +146,7 @@ fn verify_types(
             match rollback(&file.path, change.rewritten.as_bytes(), &change.original) {
                 Ok(()) => {
                     rolled_back += 1;
+                    change.written = false;
                     format!("rolled back: the rewrite added type errors: {list}")
                 }
                 Err(e) => {

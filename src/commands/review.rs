@@ -1,0 +1,136 @@
+//! `stepup migrate -i`: each changed file's diff, then a question, as
+//! `git add -p` asks: y (apply), n (skip), a (apply this and the rest),
+//! q (apply none of the rest), ? (help). A file is accepted whole: its edits
+//! depend on each other (a renamed call needs its import), so a hunk alone
+//! could leave the file broken.
+
+use crate::report::{Located, Report, diff};
+use crate::write::{GitState, WriteOptions, refusal};
+use anstyle::{AnsiColor, Style};
+use std::io::{BufRead, Write};
+
+const HELP: &str = "y - apply this change
+n - do not apply this change
+a - apply this change and every remaining one
+q - quit: apply none of the remaining changes (the accepted ones are written)
+? - print this help
+";
+
+enum Answer {
+    Yes,
+    No,
+    All,
+    Quit,
+}
+
+/// Ask about every changed file of `report` on `out`, reading answers from
+/// `input` (its end counts as `q`). Returns the files to write: the
+/// accepted ones, and those the dirty-tree guard refuses (not asked about;
+/// the write reports them as `--write` does).
+pub fn review(
+    report: &Report,
+    write: &WriteOptions,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> std::io::Result<Vec<usize>> {
+    let changed: Vec<usize> = (0..report.files.len())
+        .filter(|&i| report.files[i].change.is_some())
+        .collect();
+    let mut git = GitState::default();
+    let mut to_write = Vec::new();
+    let mut accepted = 0;
+    let mut all = false;
+    for (n, &i) in changed.iter().enumerate() {
+        let file = &report.files[i];
+        if let Some(reason) = refusal(&mut git, &file.path, write) {
+            writeln!(out, "{}: not asked: {reason}", file.display)?;
+            to_write.push(i);
+            continue;
+        }
+        if !all {
+            show(report, i, (n + 1, changed.len()), out)?;
+            match ask(&file.display, input, out)? {
+                Answer::Yes => {}
+                Answer::No => continue,
+                Answer::All => all = true,
+                Answer::Quit => break,
+            }
+        }
+        to_write.push(i);
+        accepted += 1;
+    }
+    writeln!(out, "{accepted} of {} changes accepted", changed.len())?;
+    Ok(to_write)
+}
+
+/// The file's diff, coloured, and what in it still needs a human.
+fn show(
+    report: &Report,
+    i: usize,
+    (n, total): (usize, usize),
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let file = &report.files[i];
+    let change = file.change.as_ref().expect("a changed file");
+    let bold = Style::new().bold();
+    writeln!(
+        out,
+        "\n{}({n}/{total}) {}{}",
+        bold.render(),
+        file.display,
+        bold.render_reset()
+    )?;
+    let original = String::from_utf8_lossy(&change.original);
+    for line in diff::unified(&file.display, &original, &change.rewritten).lines() {
+        let style = match line.as_bytes().first() {
+            _ if line.starts_with("+++")
+                || line.starts_with("---")
+                || line.starts_with("diff ") =>
+            {
+                bold
+            }
+            Some(b'+') => Style::new().fg_color(Some(AnsiColor::Green.into())),
+            Some(b'-') => Style::new().fg_color(Some(AnsiColor::Red.into())),
+            Some(b'@') => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
+            _ => Style::new(),
+        };
+        writeln!(out, "{}{line}{}", style.render(), style.render_reset())?;
+    }
+    let review: Vec<&Located> = report
+        .needs_review()
+        .chain(report.to_confirm())
+        .filter(|f| f.path == file.display)
+        .collect();
+    if !review.is_empty() {
+        writeln!(out, "Left for you in this file:")?;
+        for f in review {
+            writeln!(out, "  {}", crate::report::human::finding_line(f))?;
+        }
+    }
+    Ok(())
+}
+
+fn ask(path: &str, input: &mut dyn BufRead, out: &mut dyn Write) -> std::io::Result<Answer> {
+    let prompt = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    loop {
+        write!(
+            out,
+            "{}Apply this change to {path} [y,n,a,q,?]?{} ",
+            prompt.render(),
+            prompt.render_reset()
+        )?;
+        out.flush()?;
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            writeln!(out)?;
+            return Ok(Answer::Quit);
+        }
+        match line.trim().chars().next().map(|c| c.to_ascii_lowercase()) {
+            Some('y') => return Ok(Answer::Yes),
+            Some('n') => return Ok(Answer::No),
+            Some('a') => return Ok(Answer::All),
+            Some('q') => return Ok(Answer::Quit),
+            _ => write!(out, "{HELP}")?,
+        }
+    }
+}
