@@ -185,7 +185,12 @@ fn packed_tarballs_install_offline_and_run_the_binary() {
         (vec!["check", missing.to_str().unwrap()], 2),
     ] {
         let via_npx = npx(&app, &cache, &args);
-        let direct = Command::new(BINARY).args(&args).output().unwrap();
+        // From the same directory: paths are printed relative to it.
+        let direct = Command::new(BINARY)
+            .args(&args)
+            .current_dir(&app)
+            .output()
+            .unwrap();
         assert_eq!(
             via_npx.status.code(),
             Some(code),
