@@ -12,12 +12,12 @@ use super::syntax::{indentation, remove_list_items, statement_removal};
 use super::token_call::TokenScopeAccess;
 use super::{FileCtx, Plan};
 use crate::analysis::infer::ActionCheck;
-use crate::analysis::scope::{declares, is_function, references};
+use crate::analysis::scope::{declares, is_function, references_of};
 use crate::analysis::{call_args, pattern_entries, text};
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::table::{CallRule, Family, Hook};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tree_sitter::Node;
 
 /// `const <pattern> = useX();` inside a component or hook body.
@@ -213,10 +213,27 @@ fn classify_references<'t, 'a>(
     plan: &mut Plan,
 ) -> Vec<SlotCall<'t, 'a>> {
     let src = ctx.src;
+    // One walk per body finds the references of all its slots.
+    let mut by_body: BTreeMap<Range, HashMap<String, Vec<Node<'t>>>> = BTreeMap::new();
+    for u in uses {
+        if by_body.contains_key(&range(u.body)) {
+            continue;
+        }
+        let names: Vec<(&str, Range)> = slots
+            .iter()
+            .filter(|s| range(uses[s.hook_use].body) == range(u.body))
+            .map(|s| (s.local.as_str(), range(uses[s.hook_use].pattern)))
+            .collect();
+        by_body.insert(range(u.body), references_of(u.body, &names, src));
+    }
     let mut calls = Vec::new();
     for (si, slot) in slots.iter_mut().enumerate() {
         let u = &uses[slot.hook_use];
-        for r in references(u.body, &slot.local, range(u.pattern), src) {
+        let refs = by_body[&range(u.body)]
+            .get(&slot.local)
+            .cloned()
+            .unwrap_or_default();
+        for r in refs {
             if is_dependency(r, src, ctx) {
                 slot.deps.push(r);
                 continue;

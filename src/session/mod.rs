@@ -5,7 +5,7 @@ pub mod progress;
 pub mod walk;
 
 use crate::analysis::barrels;
-use crate::analysis::line_col;
+use crate::analysis::LineIndex;
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
@@ -130,6 +130,8 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
 /// What pass 1 learns of one file.
 struct FirstPass {
     candidate: bool,
+    /// Read, and shaped like a module that re-exports (`export * from` …).
+    barrel_shaped: bool,
     /// A candidate's bytes, kept for pass 2 while they fit the budget.
     bytes: Option<Vec<u8>>,
 }
@@ -152,6 +154,7 @@ fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<F
                     // Pass 2 reads it again and reports why.
                     return FirstPass {
                         candidate: true,
+                        barrel_shaped: false,
                         bytes: None,
                     };
                 }
@@ -160,6 +163,7 @@ fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<F
                     && kept_total.fetch_add(buf.len(), Ordering::Relaxed) + buf.len() <= KEEP_BYTES;
                 FirstPass {
                     candidate,
+                    barrel_shaped: candidate && looks_like_barrel(&buf),
                     bytes: keep.then(|| buf.to_vec()),
                 }
             });
@@ -209,7 +213,7 @@ fn learn_aliases(
     let aliases: Vec<String> = targets
         .par_iter()
         .zip(firsts.par_iter())
-        .filter(|(_, f)| f.candidate && f.bytes.as_deref().is_none_or(looks_like_barrel))
+        .filter(|(_, f)| f.barrel_shaped)
         .flat_map_iter(|(t, _)| barrels::aliases(workspace, engine.table(), &normalize(&t.path)))
         .collect();
     if aliases.is_empty() {
@@ -311,11 +315,12 @@ fn skipped(mut outcome: FileOutcome, kind: ProblemKind) -> FileOutcome {
 fn locate(result: &SourceOutcome, text: &str, display: &str) -> Vec<Located> {
     // Offsets are into the text after the BOM.
     let (_, body) = split_bom(text);
+    let lines = LineIndex::new(body);
     result
         .findings
         .iter()
         .map(|f| {
-            let (line, column) = line_col(body, f.offset);
+            let (line, column) = lines.line_col(f.offset);
             Located {
                 path: display.to_string(),
                 line,
