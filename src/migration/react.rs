@@ -357,6 +357,13 @@ fn declare_step_up(
             .collect();
         let body = uses[uses_here[0]].body;
         let existing = existing_step_up(body, ctx);
+        // The body holds the hook's whole result already: use its members.
+        if let Some(object) = existing.as_ref().and_then(|e| e.object.as_ref()) {
+            for m in members {
+                names.insert((body_range, m.clone()), format!("{object}.{m}"));
+            }
+            continue;
+        }
         let mut added: Vec<(String, String)> = Vec::new();
         for m in members {
             let known = existing
@@ -613,6 +620,8 @@ fn callee_of(node: Node) -> Option<Node> {
 
 /// An existing `const { … } = useStepUpAuthentication();` directly in `body`.
 struct ExistingStepUp {
+    /// `const stepUp = useStepUpAuthentication()`: members are reached as `stepUp.member`.
+    object: Option<String>,
     members: Vec<(String, String)>,
     pattern: (usize, usize),
     last_item_end: Option<usize>,
@@ -664,7 +673,9 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
         let (Some(pattern), Some(value)) = (decl.field("name"), decl.field("value")) else {
             continue;
         };
-        if pattern.kind() != "object_pattern" || value.kind() != "call_expression" {
+        if !matches!(pattern.kind(), "object_pattern" | "identifier")
+            || value.kind() != "call_expression"
+        {
             continue;
         }
         let Some(callee) = value.field("function") else {
@@ -676,6 +687,15 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
             .is_none_or(|d| d.imported != ctx.table.step_up_hook)
         {
             continue;
+        }
+        if pattern.kind() == "identifier" {
+            return Some(ExistingStepUp {
+                object: Some(text(pattern, src).to_string()),
+                members: vec![],
+                pattern: (pattern.start_byte(), pattern.end_byte()),
+                last_item_end: None,
+                trailing_comma: false,
+            });
         }
         let entries = pattern_entries(pattern, src);
         let members = entries
@@ -693,6 +713,7 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
         let trailing_comma =
             last_item_end.is_some_and(|e| src[e..pattern.end_byte()].contains(','));
         return Some(ExistingStepUp {
+            object: None,
             members,
             pattern: (pattern.start_byte(), pattern.end_byte()),
             last_item_end,
