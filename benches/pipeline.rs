@@ -50,6 +50,7 @@ fn pipeline(c: &mut Criterion) {
         let env = stepup::engine::FileEnv {
             dir: &dir,
             workspace: &workspace,
+            manual_mock_of: None,
         };
         b.iter(|| engine.process(black_box(&src), Lang::Tsx, &env))
     });

@@ -30,6 +30,8 @@ pub struct FileCtx<'t, 'a> {
     pub scope_available: &'a dyn Fn(&str) -> bool,
     /// The file's dominant line ending, for lines stepup adds.
     pub newline: &'a str,
+    /// The Dynamic module the file is a manual mock of, if it is one.
+    pub manual_mock_of: Option<&'a str>,
 }
 
 /// A name the edits rely on, which the import pass must make available.

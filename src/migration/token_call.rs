@@ -543,7 +543,9 @@ pub fn result_use(call: Node, src: &str) -> Option<String> {
             "member_expression" => return Some(format!("read as `{}`", text(parent, src))),
             // A branch of `c ? f() : g()` goes where the whole expression goes.
             "ternary_expression"
-                if parent.field("condition").is_none_or(|c| c.id() != node.id()) =>
+                if parent
+                    .field("condition")
+                    .is_none_or(|c| c.id() != node.id()) =>
             {
                 node = parent
             }

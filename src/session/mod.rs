@@ -4,8 +4,8 @@
 pub mod progress;
 pub mod walk;
 
-use crate::analysis::barrels;
 use crate::analysis::LineIndex;
+use crate::analysis::barrels;
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
@@ -284,9 +284,11 @@ fn process_file(
         Err(e) => return skipped(outcome, ProblemKind::NotUtf8(e.utf8_error().valid_up_to())),
     };
     let path = normalize(&t.path);
+    let mock = manual_mock_of(&path, engine.table());
     let env = FileEnv {
         dir: path.parent().unwrap_or(Path::new("/")),
         workspace,
+        manual_mock_of: mock.as_deref(),
     };
     let result = engine.process(&text, lang, &env);
     outcome.has_dynamic_import = result.has_dynamic_import;
@@ -303,6 +305,23 @@ fn process_file(
         outcome.original = Some(text);
     }
     outcome
+}
+
+/// The Dynamic module a Jest manual mock stands for: the path after the
+/// last `__mocks__` folder, without the extension
+/// (`__mocks__/@dynamic-labs/sdk-react-core.ts` → `@dynamic-labs/sdk-react-core`).
+fn manual_mock_of(path: &Path, table: &crate::table::Table) -> Option<String> {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let at = parts.iter().rposition(|p| p == "__mocks__")?;
+    let mut module = parts[at + 1..].join("/");
+    let stem_end = module
+        .rfind('.')
+        .filter(|&i| i > module.rfind('/').map_or(0, |j| j + 1))?;
+    module.truncate(stem_end);
+    table.is_dynamic_module(&module).then_some(module)
 }
 
 /// A file the session could not analyse: its outcome carries the problem.
