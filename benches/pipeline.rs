@@ -42,6 +42,7 @@ fn pipeline(c: &mut Criterion) {
                 table: &rules,
                 scope_available: &no_scopes,
                 newline: dominant_newline(&src),
+                manual_mock_of: None,
             };
             black_box(plan_file(&ctx))
         })
