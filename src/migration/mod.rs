@@ -75,6 +75,7 @@ pub fn plan_file(ctx: &FileCtx) -> Plan {
     react::plan(ctx, &mut plan, &checks, &ts);
     js_sdk::plan(ctx, &mut plan, &checks, &ts);
     client_object::plan(ctx, &mut plan, &checks, &ts);
+    client_object::plan_destructured(ctx, &mut plan, &checks, &ts);
     // One TokenScope import per file: from the module of the first rewrite that wrote it.
     if !ts.existing
         && let Some(module) = plan.scope_modules.first().cloned()
