@@ -44,6 +44,9 @@ struct Slot<'t, 'a> {
     local: String,
     /// The node binding `local` (for destructured members, the property).
     binder: Node<'t>,
+    /// For a member destructured again from a whole result
+    /// (`const { authenticateDevice } = mfa`): that pattern.
+    owner: Option<Node<'t>>,
     /// Whole-result binding of a hook with members: references are `local.member`.
     whole: bool,
     /// For destructured members and single-function hooks: the record and
@@ -165,6 +168,7 @@ fn bind_slots<'t, 'a>(
         hook_use,
         local: local.to_string(),
         binder,
+        owner: None,
         whole,
         api,
         rewritten: vec![],
@@ -173,13 +177,28 @@ fn bind_slots<'t, 'a>(
     };
     for (i, u) in uses.iter().enumerate() {
         match (u.pattern.kind(), &u.hook.call) {
-            ("identifier", call) => slots.push(slot(
-                i,
-                text(u.pattern, src),
-                u.pattern,
-                call.is_none(),
-                call.as_ref().map(|c| (c, u.hook.legacy_name())),
-            )),
+            ("identifier", call) => {
+                slots.push(slot(
+                    i,
+                    text(u.pattern, src),
+                    u.pattern,
+                    call.is_none(),
+                    call.as_ref().map(|c| (c, u.hook.legacy_name())),
+                ));
+                if call.is_none() {
+                    for (pattern, entry, member) in redestructured(u, src) {
+                        let mut s = slot(
+                            i,
+                            entry.1,
+                            entry.0,
+                            false,
+                            Some((&member.call, member.name.as_str())),
+                        );
+                        s.owner = Some(pattern);
+                        slots.push(s);
+                    }
+                }
+            }
             ("object_pattern", None) => {
                 for entry in pattern_entries(u.pattern, src) {
                     let (Some(local), Some(member)) = (entry.local, u.hook.member(entry.key))
@@ -222,7 +241,10 @@ fn classify_references<'t, 'a>(
         let names: Vec<(&str, Range)> = slots
             .iter()
             .filter(|s| range(uses[s.hook_use].body) == range(u.body))
-            .map(|s| (s.local.as_str(), range(uses[s.hook_use].pattern)))
+            .map(|s| {
+                let pattern = s.owner.unwrap_or(uses[s.hook_use].pattern);
+                (s.local.as_str(), range(pattern))
+            })
             .collect();
         by_body.insert(range(u.body), references_of(u.body, &names, src));
     }
@@ -246,6 +268,10 @@ fn classify_references<'t, 'a>(
                 });
                 let Some(member) = member else {
                     slot.kept_refs.push(range(r));
+                    if is_redestructured(r) {
+                        // `const { a } = result`: its members are slots of their own.
+                        continue;
+                    }
                     plan.findings.push(Finding::warning(
                         r.start_byte(),
                         "legacy-hook-escapes",
@@ -496,8 +522,12 @@ fn drop_hook_declarations(
     plan: &mut Plan,
 ) {
     let src = ctx.src;
+    drop_redestructured(src, slots, plan);
     for (i, u) in uses.iter().enumerate() {
-        let mine: Vec<&Slot> = slots.iter().filter(|s| s.hook_use == i).collect();
+        let mine: Vec<&Slot> = slots
+            .iter()
+            .filter(|s| s.hook_use == i && s.owner.is_none())
+            .collect();
         if mine.iter().all(|s| s.rewritten.is_empty()) || replaced.contains(&i) {
             continue;
         }
@@ -516,6 +546,87 @@ fn drop_hook_declarations(
                 .collect();
             if let Some(edits) = remove_list_items(&items, &remove) {
                 plan.edits.extend(edits);
+            }
+        }
+    }
+}
+
+/// `const { authenticateDevice } = mfa;` in the body, for a whole result `mfa`
+/// of a hook with members: (the pattern, (entry node, local), the member).
+fn redestructured<'t, 'a>(
+    u: &HookUse<'t, 'a>,
+    src: &'t str,
+) -> Vec<(Node<'t>, (Node<'t>, &'t str), &'a crate::table::Member)> {
+    let name = text(u.pattern, src);
+    let mut out = Vec::new();
+    let mut cursor = u.body.walk();
+    for stmt in u.body.named_children(&mut cursor) {
+        if !matches!(stmt.kind(), "lexical_declaration" | "variable_declaration")
+            || stmt.named_child_count() != 1
+        {
+            continue;
+        }
+        let Some(d) = stmt.named_child(0) else {
+            continue;
+        };
+        let (Some(pattern), Some(value)) = (d.field("name"), d.field("value")) else {
+            continue;
+        };
+        if pattern.kind() != "object_pattern"
+            || value.kind() != "identifier"
+            || text(value, src) != name
+        {
+            continue;
+        }
+        for e in pattern_entries(pattern, src) {
+            if let (Some(local), Some(member)) = (e.local, u.hook.member(e.key)) {
+                out.push((pattern, (e.node, local), member));
+            }
+        }
+    }
+    out
+}
+
+/// Is this reference the value of `const { … } = ref`?
+fn is_redestructured(r: Node) -> bool {
+    r.parent().is_some_and(|d| {
+        d.kind() == "variable_declarator"
+            && d.field("value").is_some_and(|v| v.id() == r.id())
+            && d.field("name")
+                .is_some_and(|n| n.kind() == "object_pattern")
+    })
+}
+
+/// Entries of re-destructuring patterns that nothing references any more
+/// go; a pattern left empty takes its statement with it.
+fn drop_redestructured(src: &str, slots: &[Slot], plan: &mut Plan) {
+    let mut owners: Vec<Node> = slots.iter().filter_map(|s| s.owner).collect();
+    owners.sort_by_key(|n| n.start_byte());
+    owners.dedup_by_key(|n| n.id());
+    for pattern in owners {
+        let dead = |e: &crate::analysis::PatternEntry| {
+            slots.iter().any(|s| {
+                s.owner.map(|o| o.id()) == Some(pattern.id())
+                    && s.binder.id() == e.node.id()
+                    && !s.rewritten.is_empty()
+                    && !s.alive()
+            })
+        };
+        let entries = pattern_entries(pattern, src);
+        let remove: Vec<bool> = entries.iter().map(dead).collect();
+        if !remove.contains(&true) {
+            continue;
+        }
+        let items: Vec<Range> = entries.iter().map(|e| range(e.node)).collect();
+        match remove_list_items(&items, &remove) {
+            Some(edits) => plan.edits.extend(edits),
+            None => {
+                let stmt = pattern
+                    .parent()
+                    .and_then(|d| d.parent())
+                    .expect("a declaration");
+                let (s, e) = statement_removal(src, stmt.start_byte(), stmt.end_byte());
+                plan.edits.push(Edit::delete(s, e));
             }
         }
     }
