@@ -142,42 +142,43 @@ def write_barrels(rng, out, modules, limit):
     return len(written)
 
 BIG_HOOKS = ("useMfa", "useIsMfaRequiredForAction")
+# Uses per handler in the big component: each handler stays small, so only the
+# number of bindings grows with N.
+BIG_PER_HANDLER = 20
 
 def big_component(n, hook="useMfa"):
-    """One component binding `hook` n times, each binding used once in its
-    own handler, in the shapes stepup rewrites: `authenticateDevice` with
-    `createMfaToken` guarding a sensitive call (scope inferred), or an
-    `isMfaRequiredForAction` check of a literal MFAAction."""
+    """One component binding `hook` n times and using every binding once, in
+    shapes stepup rewrites: `adI({ code, createMfaToken: true })` in handlers
+    that also call `signMessage` (scope inferred), or `irI({ mfaAction: … })`
+    action checks. Uses are grouped BIG_PER_HANDLER to a handler. Compact, so
+    that N = 10000 stays under stepup's 1 MiB limit for one source file."""
     if hook == "useMfa":
         head = ("import { useMfa } from '@dynamic-labs/sdk-react-core';\n\n"
-                "type Signer = { signMessage: (m: string) => Promise<string> };\n\n"
-                "export function BigComponent({ signer }: { signer: Signer }) {\n")
-        binds = [f"  const {{ authenticateDevice: ad{i} }} = useMfa();" for i in range(n)]
-        uses = [
-            f"  const onVerify{i} = async (code: string) => {{\n"
-            f"    await ad{i}({{ code, createMfaToken: {{ singleUse: true }} }});\n"
-            f"    await signer.signMessage('{i}');\n"
-            f"  }};"
-            for i in range(n)
-        ]
-        handler = "onVerify"
+                "type Props = { code: string; wallet: { signMessage: (m: string) => Promise<string> } };\n\n"
+                "export function BigComponent({ code, wallet }: Props) {\n")
+        bind = "  const {{ authenticateDevice: ad{i} }} = useMfa();"
+        use = "    ad{i}({{ code, createMfaToken: true }});"
+        tail = "    wallet.signMessage('gm');"
     elif hook == "useIsMfaRequiredForAction":
         head = ("import { useIsMfaRequiredForAction } from '@dynamic-labs/sdk-react-core';\n"
                 "import { MFAAction } from '@dynamic-labs/sdk-api-core';\n\n"
-                "export function BigComponent({ onExport }: { onExport: () => void }) {\n")
-        binds = [f"  const isRequired{i} = useIsMfaRequiredForAction();" for i in range(n)]
-        uses = [
-            f"  const onCheck{i} = async () => {{\n"
-            f"    if (await isRequired{i}({{ mfaAction: MFAAction.WalletWaasExport }})) return;\n"
-            f"    onExport();\n"
-            f"  }};"
-            for i in range(n)
-        ]
-        handler = "onCheck"
+                "export function BigComponent({ onSign }: { onSign: () => void }) {\n")
+        bind = "  const ir{i} = useIsMfaRequiredForAction();"
+        use = "    ir{i}({{ mfaAction: MFAAction.UserUpdate }});"
+        tail = "    onSign();"
     else:
         raise ValueError(f"unknown hook {hook}: one of {', '.join(BIG_HOOKS)}")
-    buttons = "\n".join(f"      <button onClick={{{handler}{i}}}>{i}</button>" for i in range(n))
-    return head + "\n".join(binds) + "\n\n" + "\n".join(uses) + f"\n\n  return (\n    <div>\n{buttons}\n    </div>\n  );\n}}\n"
+    out = [head.rstrip("\n")]
+    out += [bind.format(i=i) for i in range(n)]
+    handlers = range(0, n, BIG_PER_HANDLER)
+    for h in handlers:
+        out.append(f"  const on{h} = async () => {{")
+        out += [use.format(i=i) for i in range(h, min(n, h + BIG_PER_HANDLER))]
+        out += [tail, "  };"]
+    out += ["  return (", "    <div>"]
+    out += [f"      <button onClick={{on{h}}} />" for h in handlers]
+    out += ["    </div>", "  );", "}", ""]
+    return "\n".join(out)
 
 def main():
     ap = argparse.ArgumentParser()
