@@ -25,7 +25,9 @@ times `stepup check` for each N and reports how the time grows. A run past
 
 Every command of a case runs in turn, alternating, --runs times (after one
 warm-up run, except for the big files); the report has the median wall time,
-the ratio to `rg -c`, and the peak RSS (/usr/bin/time -v). stepup and the
+the ratio to `rg -c`, the peak RSS and the median CPU time (user + system, from
+/usr/bin/time -v; on a machine shared with other work it varies less than the
+wall time). stepup and the
 bare-parse baseline (bench/bare_parse.rs) are built in release mode unless
 --stepup / --bare name binaries. ast-grep is used when `ast-grep` is on PATH
 or named by $AST_GREP (`npm i --prefix /opt/ast-grep @ast-grep/cli` ships the
@@ -143,7 +145,8 @@ def prepare_tree(base, tree, inject, seed):
 
 
 def timed(cmd, timeout=None):
-    """Wall seconds and peak RSS (KiB) of one run; None when it timed out."""
+    """Wall seconds, peak RSS (KiB) and CPU seconds (user + system) of one
+    run; None when it timed out."""
     t0 = time.perf_counter()
     # A session of its own, so that a timeout kills the command, not just /usr/bin/time.
     p = subprocess.Popen(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -156,17 +159,22 @@ def timed(cmd, timeout=None):
         return None
     wall = time.perf_counter() - t0
     rss = 0
+    cpu = 0.0
     for line in err.splitlines():
         if "Maximum resident set size" in line:
             rss = int(line.split(":")[1])
+        elif "User time (seconds)" in line or "System time (seconds)" in line:
+            cpu += float(line.split(":")[1])
     if p.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err[-2000:]}")
-    return wall, rss
+    return wall, rss, cpu
 
 
 def bench(commands, runs, timeout=None):
-    """{name: (median seconds, peak RSS KiB)}, or (None, 0) for a command that timed out."""
+    """{name: (median seconds, peak RSS KiB, median CPU seconds)}, or
+    (None, 0, None) for a command that timed out."""
     walls = {k: [] for k in commands}
+    cpus = {k: [] for k in commands}
     rss = {k: 0 for k in commands}
     dead = set()
     for k, cmd in commands.items():  # warm the page cache once
@@ -182,7 +190,9 @@ def bench(commands, runs, timeout=None):
                 continue
             walls[k].append(r[0])
             rss[k] = max(rss[k], r[1])
-    return {k: ((None, 0) if k in dead else (statistics.median(v), rss[k])) for k, v in walls.items()}
+            cpus[k].append(r[2])
+    return {k: ((None, 0, None) if k in dead else (statistics.median(v), rss[k], statistics.median(cpus[k])))
+            for k, v in walls.items()}
 
 
 def fmt_ms(t):
@@ -191,10 +201,11 @@ def fmt_ms(t):
 
 def table(res):
     rg_t = res.get(f"rg -c {LEGACY_NAME}", (None, 0))[0]
-    out = ["| command | median | × rg -c | peak RSS |", "|---|---:|---:|---:|"]
-    for k, (t, r) in res.items():
+    out = ["| command | median | × rg -c | peak RSS | CPU (user + sys) |", "|---|---:|---:|---:|---:|"]
+    for k, (t, r, c) in res.items():
         ratio = "–" if t is None or not rg_t else f"{t/rg_t:.2f}"
-        out.append(f"| `{k}` | {fmt_ms(t)} | {ratio} | {'–' if t is None else f'{r/1024:.1f} MiB'} |")
+        out.append(f"| `{k}` | {fmt_ms(t)} | {ratio} | {'–' if t is None else f'{r/1024:.1f} MiB'} | "
+                   f"{'–' if c is None else f'{c*1000:.0f} ms'} |")
     return out
 
 
@@ -289,7 +300,7 @@ def real_trees(a, base, stepup, bare, rg, sg):
     sections = []
     for tree in a.tree:
         t = prepare_tree(base, tree, a.inject, a.seed)
-        what = f"{t['files']:,} JS/TS files, {t['barrels']:,} of them index.* (barrel candidates)"
+        what = f"{t['files']:,} JS/TS files, {t['barrels']:,} of them index.* files"
         for kind, path, title in (
             ("pristine", t["pristine"], f"{t['label']} as it is ({what})"),
             ("injected", t["injected"],
@@ -320,6 +331,7 @@ def big_files(a, base, stepup):
                 print(f"warning: {p} is above stepup's {MAX_FILE_BYTES} byte limit: it will be skipped, not analysed",
                       flush=True)
     walls = {k: [] for k in files}
+    cpus = {k: [] for k in files}
     rss = {k: 0 for k in files}
     timed_out, skipped = set(), set()  # skipped: a smaller size of the same hook timed out
     for _ in range(a.big_runs):
@@ -335,11 +347,12 @@ def big_files(a, base, stepup):
                 continue
             walls[key].append(r[0])
             rss[key] = max(rss[key], r[1])
+            cpus[key].append(r[2])
             print(f"big file {hook} N={n}: {r[0]*1000:.0f} ms", flush=True)
     sections = []
     for hook in gen.BIG_HOOKS:
-        out = ["| N hook uses | lines | median | time × previous | uses × previous | per use | peak RSS |",
-               "|---:|---:|---:|---:|---:|---:|---:|"]
+        out = ["| N hook uses | lines | median | time × previous | uses × previous | per use | peak RSS | CPU (user + sys) |",
+               "|---:|---:|---:|---:|---:|---:|---:|---:|"]
         prev = None
         verdicts = []
         for n in sizes:
@@ -359,10 +372,11 @@ def big_files(a, base, stepup):
                     verdicts.append(f"N {prev[0]} → {n}: timeout (NOT met)")
             if med is None:
                 t = "timeout" if key in timed_out else "not run (a smaller N timed out)"
-                out.append(f"| {n} | {lines} | {t} | {ratio} | {growth} | – | – |")
+                out.append(f"| {n} | {lines} | {t} | {ratio} | {growth} | – | – | – |")
             else:
                 out.append(f"| {n} | {lines} | {med*1000:.0f} ms | {ratio} | {growth} | "
-                           f"{med / n * 1e6:.0f} µs | {rss[key]/1024:.1f} MiB |")
+                           f"{med / n * 1e6:.0f} µs | {rss[key]/1024:.1f} MiB | "
+                           f"{statistics.median(cpus[key])*1000:.0f} ms |")
             prev = (n, med)
         out += [""] + [f"- {v}" for v in verdicts]
         sections.append((f"One component, N `{hook}()` bindings each used once (`stepup check`, "
@@ -424,7 +438,8 @@ def main():
                        f"`bench/gen.py`'s templates injected into their source directories (seed {a.seed}).")
     method = []
     if do_synthetic or a.tree:
-        method.append(f"Median of {a.runs} alternating runs after one warm-up; peak RSS from `/usr/bin/time -v`.")
+        method.append(f"Median of {a.runs} alternating runs after one warm-up; peak RSS and CPU time "
+                      "(user + system) from `/usr/bin/time -v`.")
     if a.big_file:
         method.append(f"Big files: median of {a.big_runs} runs each, no warm-up, killed after {a.timeout:.0f} s.")
     built = "" if a.stepup else f" (built from {git_describe(ROOT)})"
