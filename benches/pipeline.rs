@@ -44,6 +44,7 @@ fn pipeline(c: &mut Criterion) {
                 scope_available: &no_scopes,
                 newline: dominant_newline(&src),
                 suppressions: &Suppressions::default(),
+                manual_mock_of: None,
             };
             black_box(plan_file(&ctx))
         })
@@ -52,6 +53,7 @@ fn pipeline(c: &mut Criterion) {
         let env = stepup::engine::FileEnv {
             dir: &dir,
             workspace: &workspace,
+            manual_mock_of: None,
         };
         b.iter(|| engine.process(black_box(&src), Lang::Tsx, &env))
     });

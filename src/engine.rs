@@ -43,6 +43,19 @@ pub struct FileEnv<'a> {
     /// The directory the file is in (resolution starts there).
     pub dir: &'a Path,
     pub workspace: &'a dyn Workspace,
+    /// The Dynamic module the file is a Jest manual mock of, when its path
+    /// says so (`__mocks__/@dynamic-labs/sdk-react-core.ts`).
+    pub manual_mock_of: Option<&'a str>,
+}
+
+impl<'a> FileEnv<'a> {
+    pub fn new(dir: &'a Path, workspace: &'a dyn Workspace) -> FileEnv<'a> {
+        FileEnv {
+            dir,
+            workspace,
+            manual_mock_of: None,
+        }
+    }
 }
 
 pub struct Engine {
@@ -123,8 +136,15 @@ impl Engine {
             ..Default::default()
         };
         out.needs_api_core = self.imports_api_core(src);
-        if !out.has_dynamic_import || !self.needs_rules(src.as_bytes()) {
-            // No Dynamic import, or one that names nothing of the MFA API.
+        if !self.needs_rules(src.as_bytes()) {
+            // Names nothing of the MFA API.
+            return out;
+        }
+        // A test double of a Dynamic module needs no import of it.
+        let test_double =
+            !out.has_dynamic_import && (env.manual_mock_of.is_some() || src.contains(".mock("));
+        if !out.has_dynamic_import && !test_double {
+            out.findings = self.unresolved_imports(&bindings, src, env);
             return out;
         }
         let installed = env.workspace.token_scopes(env.dir);
@@ -140,8 +160,15 @@ impl Engine {
             scope_available: &scope_available,
             newline: syntax::dominant_newline(src),
             suppressions,
+            manual_mock_of: env.manual_mock_of,
         };
+        if test_double {
+            migration::reports::test_mocks::report(&ctx, &mut out.findings);
+            return out;
+        }
         let mut plan = migration::plan_file(&ctx);
+        plan.findings
+            .extend(self.unresolved_imports(&bindings, src, env));
         out.findings = std::mem::take(&mut plan.findings);
         if plan.edits.is_empty() {
             return out;
@@ -224,6 +251,52 @@ impl Engine {
             self.needs_rules(name.as_bytes())
         });
         bindings
+    }
+
+    /// A legacy name imported from a module that is neither a Dynamic
+    /// package nor a project module stepup can resolve (a workspace package,
+    /// an alias it cannot follow), in a file that still asks for tokens or
+    /// checks actions: reported, so that no such call site stays silent.
+    fn unresolved_imports(&self, bindings: &Bindings, src: &str, env: &FileEnv) -> Vec<Finding> {
+        let table = &self.table;
+        let legacy_api_used = src.contains(table.action_enum.as_str())
+            || table.token_options().iter().any(|o| src.contains(o));
+        if !legacy_api_used {
+            return vec![];
+        }
+        let importable = |name: &str| {
+            table.is_legacy_hook(name)
+                || name == table.action_enum
+                || table.functions.iter().any(|f| f.name == name)
+        };
+        let mut out = Vec::new();
+        for decl in bindings.imports.iter().filter(|d| !d.is_dynamic(table)) {
+            let names: Vec<&str> = decl
+                .named
+                .iter()
+                .map(|s| s.imported.as_str())
+                .filter(|n| importable(n))
+                .collect();
+            if names.is_empty()
+                || decl.module.starts_with('.')
+                || env.workspace.resolve(env.dir, &decl.module).is_some()
+            {
+                continue;
+            }
+            out.push(Finding::warning(
+                decl.start,
+                "unresolved-import",
+                format!(
+                    "`{}` is imported from '{}', which is neither a Dynamic package nor a module of \
+                     the project stepup could resolve (tsconfig/jsconfig paths, package.json imports, \
+                     workspace packages): if it re-exports Dynamic's SDK, its legacy calls are not \
+                     checked; declare it with --rules ([[modules]])",
+                    names.join("`, `"),
+                    decl.module
+                ),
+            ));
+        }
+        out
     }
 
     fn imports_api_core(&self, text: &str) -> bool {

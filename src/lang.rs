@@ -45,19 +45,25 @@ impl Lang {
         edits: &[crate::edit::Edit],
         new_src: &str,
     ) -> tree_sitter::Tree {
+        // Each edit of a tree costs a walk of its spine: past a few dozen
+        // edits a fresh parse (linear in the text) is cheaper.
+        if edits.len() > 64 {
+            return self.parse(new_src);
+        }
         let mut tree = old.clone();
         let mut sorted: Vec<&crate::edit::Edit> = edits.iter().collect();
         sorted.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
         sorted.dedup_by(|a, b| a == b);
+        let lines = LineStarts::new(old_src);
         // Last edit first: the offsets of the ones before it stay valid.
         for e in sorted {
-            let start_position = point_at(old_src, e.start);
+            let start_position = lines.point(e.start);
             tree.edit(&tree_sitter::InputEdit {
                 start_byte: e.start,
                 old_end_byte: e.end,
                 new_end_byte: e.start + e.text.len(),
                 start_position,
-                old_end_position: point_at(old_src, e.end),
+                old_end_position: lines.point(e.end),
                 new_end_position: advance(start_position, &e.text),
             });
         }
@@ -83,15 +89,24 @@ impl Lang {
     }
 }
 
-fn point_at(src: &str, offset: usize) -> tree_sitter::Point {
-    let before = &src.as_bytes()[..offset];
-    let row = memchr::memchr_iter(b'\n', before).count();
-    let column = offset
-        - before
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
-    tree_sitter::Point { row, column }
+/// Where each line starts: a byte offset's row and column by binary search,
+/// so many edits cost one pass over the text.
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(src: &str) -> LineStarts {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+        LineStarts(starts)
+    }
+
+    fn point(&self, offset: usize) -> tree_sitter::Point {
+        let row = self.0.partition_point(|&s| s <= offset) - 1;
+        tree_sitter::Point {
+            row,
+            column: offset - self.0[row],
+        }
+    }
 }
 
 fn advance(start: tree_sitter::Point, text: &str) -> tree_sitter::Point {

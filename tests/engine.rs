@@ -34,6 +34,7 @@ fn the_engine_runs_on_a_string_with_an_in_memory_workspace() {
     let env = FileEnv {
         dir: Path::new("/app/src/components"),
         workspace: &workspace,
+        manual_mock_of: None,
     };
     let out = engine.process(CALL_SITE, Lang::Tsx, &env);
     let rewritten = out
@@ -55,6 +56,7 @@ fn without_a_workspace_a_barrel_import_is_not_dynamic() {
     let env = FileEnv {
         dir: Path::new("/app/src/components"),
         workspace: &NoWorkspace,
+        manual_mock_of: None,
     };
     let out = engine.process(CALL_SITE, Lang::Tsx, &env);
     assert!(out.rewritten.is_none());
@@ -79,6 +81,7 @@ export function R() {
         &FileEnv {
             dir,
             workspace: &NoWorkspace,
+            manual_mock_of: None,
         },
     );
     assert!(without.rewritten.is_none(), "Walletrefresh is not declared");
@@ -89,6 +92,7 @@ export function R() {
         &FileEnv {
             dir,
             workspace: &ws,
+            manual_mock_of: None,
         },
     );
     assert!(with.rewritten.unwrap().contains("TokenScope.Walletrefresh"));

@@ -109,6 +109,7 @@ fn run_file_fixture(dir: &Path) -> Result<(), Failed> {
     let env = FileEnv {
         dir,
         workspace: &workspace,
+        manual_mock_of: None,
     };
     let outcome = engine.process(&input, lang, &env);
     let actual = outcome.rewritten.clone().unwrap_or_else(|| input.clone());

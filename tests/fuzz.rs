@@ -167,6 +167,7 @@ fn mutated_fixtures_never_break_the_pipeline() {
         let env = stepup::engine::FileEnv {
             dir: path.parent().unwrap(),
             workspace: &workspace,
+            manual_mock_of: None,
         };
         let out = engine.process(&input, lang, &env);
         if let Some(rewritten) = &out.rewritten {

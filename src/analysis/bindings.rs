@@ -33,6 +33,18 @@ impl Bindings {
                 _ => {}
             }
         }
+        // Dynamic imports sit inside functions: `const { f } = await import('m')`.
+        if src.contains("import(") {
+            for n in super::descendants(root) {
+                if matches!(n.kind(), "lexical_declaration" | "variable_declaration")
+                    && n.parent().is_some_and(|p| p.id() != root.id())
+                    && let Some(d) =
+                        require_import(n, src).filter(|d| d.form == ImportForm::Dynamic)
+                {
+                    imports.push(d);
+                }
+            }
+        }
         Bindings { imports }
     }
 
@@ -67,6 +79,26 @@ impl Bindings {
 
     pub fn has_dynamic_import(&self, rules: &Table) -> bool {
         self.dynamic_imports(rules).next().is_some()
+    }
+
+    /// The import declaration a callee's name comes from: its named import,
+    /// or the namespace of `ns.f`.
+    pub fn declaration_of(&self, node: Node, src: &str) -> Option<&ImportDecl> {
+        match node.kind() {
+            "identifier" => {
+                let name = text(node, src);
+                self.imports
+                    .iter()
+                    .find(|d| d.named.iter().any(|s| s.local == name))
+            }
+            "member_expression" => {
+                let object = text(node.field("object")?, src);
+                self.imports
+                    .iter()
+                    .find(|d| d.namespace.as_deref() == Some(object))
+            }
+            _ => None,
+        }
     }
 
     /// What a bare identifier is bound to, if it is a Dynamic named import.
@@ -116,8 +148,13 @@ impl Bindings {
 
     /// How code in this file can name `imported` from `module` right now:
     /// its local name, or `ns.imported` through a namespace import.
+    /// Dynamic imports are left out: their names live in one function only.
     pub fn local_access(&self, module: &str, imported: &str) -> Option<String> {
-        for d in &self.imports {
+        for d in self
+            .imports
+            .iter()
+            .filter(|d| d.form != ImportForm::Dynamic)
+        {
             let direct = d.module == module;
             let via_star = d.star_modules.iter().any(|m| m == module);
             let named = d.named.iter().find(|s| {

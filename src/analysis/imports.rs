@@ -24,6 +24,8 @@ pub enum ImportForm {
     Esm,
     /// `const { … } = require('m')`
     Require,
+    /// `const { … } = await import('m')`, anywhere in the file.
+    Dynamic,
 }
 
 /// One import statement (or top-level `require` destructuring) of any module.
@@ -155,7 +157,8 @@ pub fn esm_import(stmt: Node, src: &str) -> Option<ImportDecl> {
     Some(decl)
 }
 
-/// `const { a, b: c } = require('m')` and `const M = require('m')` at top level.
+/// `const { a, b: c } = require('m')`, `const M = require('m')`, and the same
+/// with `await import('m')` (a dynamic import).
 pub fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
     let mut cursor = stmt.walk();
     let declarators: Vec<Node> = stmt
@@ -167,18 +170,26 @@ pub fn require_import(stmt: Node, src: &str) -> Option<ImportDecl> {
     }
     let declarator = declarators[0];
     let value = declarator.field("value")?;
-    if value.kind() != "call_expression" {
+    // `require('m')`, or `import('m')` with or without `await`.
+    let (call, form) = match value.kind() {
+        "call_expression" => (value, ImportForm::Require),
+        "await_expression" => (value.named_child(0)?, ImportForm::Dynamic),
+        _ => return None,
+    };
+    if call.kind() != "call_expression" {
         return None;
     }
-    let callee = value.field("function")?;
-    if text(callee, src) != "require" {
-        return None;
-    }
-    let args = super::call_args(value);
+    let callee = call.field("function")?;
+    let form = match (text(callee, src), form) {
+        ("require", ImportForm::Require) => ImportForm::Require,
+        ("import", _) => ImportForm::Dynamic,
+        _ => return None,
+    };
+    let args = super::call_args(call);
     let source = *args.first()?;
     let module = string_value(source, src)?.to_string();
     let name = declarator.field("name")?;
-    let mut decl = ImportDecl::empty(stmt, source, module, ImportForm::Require, src);
+    let mut decl = ImportDecl::empty(stmt, source, module, form, src);
     match name.kind() {
         "identifier" => decl.namespace = Some(text(name, src).to_string()),
         "object_pattern" => {

@@ -249,6 +249,28 @@ pub fn call_args(call: Node) -> Vec<Node> {
     out
 }
 
+/// Line starts of a text, for many `line_col` look-ups in one pass.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+        LineIndex { src, starts }
+    }
+
+    /// As `line_col`, in O(log lines + line length).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        let row = self.starts.partition_point(|&s| s <= offset) - 1;
+        let col = self.src[self.starts[row]..offset].chars().count() + 1;
+        (row + 1, col)
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let before = &src[..offset.min(src.len())];

@@ -143,11 +143,17 @@ fn new_imports(
             None => by_module.push((&n.module, vec![n])),
         }
     }
-    let style = bindings
+    // A dynamic import sets no style and anchors nothing: it sits in a function.
+    let statics: Vec<&ImportDecl> = bindings
         .imports
         .iter()
+        .filter(|d| d.form != ImportForm::Dynamic)
+        .collect();
+    let style = statics
+        .iter()
         .find(|d| d.is_dynamic(rules))
-        .or(bindings.imports.first());
+        .or(statics.first())
+        .copied();
     let quote = style.map(|d| d.quote).unwrap_or('\'');
     let semi = if style.is_none_or(|d| d.semicolon) {
         ";"
@@ -175,7 +181,7 @@ fn new_imports(
                 "import {{ {} }} from {quote}{module}{quote}{semi}",
                 list.join(", ")
             ),
-            ImportForm::Require => format!(
+            ImportForm::Require | ImportForm::Dynamic => format!(
                 "const {{ {} }} = require({quote}{module}{quote}){semi}",
                 list.join(", ")
             ),

@@ -8,8 +8,10 @@ use crate::analysis::Field;
 use super::calls::{CallDecision, Legacy, decide};
 use super::token_call::TokenScopeAccess;
 use super::{FileCtx, Plan};
+use crate::analysis::bindings::{ImportDecl, ImportForm};
 use crate::analysis::infer::ActionCheck;
 use crate::analysis::{pattern_entries, text};
+use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::table::{CallRule, Family, Function};
 use tree_sitter::Node;
@@ -37,17 +39,27 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
         };
         match decide(call, &function.call, &legacy, ctx, checks, ts) {
             CallDecision::Rewrite {
-                edits,
+                mut edits,
                 findings,
                 uses_scope,
                 ..
             } => {
                 plan.decided.push((call.start_byte(), call.end_byte()));
+                let dynamic_import = ctx
+                    .bindings
+                    .declaration_of(callee, src)
+                    .filter(|d| d.form == ImportForm::Dynamic);
+                match dynamic_import {
+                    // TokenScope comes from the same `await import(…)`, which is in scope here.
+                    Some(decl) if uses_scope => {
+                        let added = scope_from_dynamic_import(decl, callee, &mut edits, ts, ctx);
+                        edits.extend(added);
+                    }
+                    _ if uses_scope => plan.scope_modules.push(ctx.table.js_sdk_module.clone()),
+                    _ => {}
+                }
                 plan.edits.extend(edits);
                 plan.findings.extend(findings);
-                if uses_scope {
-                    plan.scope_modules.push(ctx.table.js_sdk_module.clone());
-                }
             }
             CallDecision::Keep(finding) => {
                 // A report limited to calls with an option says nothing of the others.
@@ -61,6 +73,49 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
         }
     }
     report_property_reads(ctx, plan);
+}
+
+/// A call bound by a dynamic import takes `TokenScope` from that import:
+/// `ns.TokenScope.X` for a module object, or `TokenScope` added to the
+/// destructuring. Returns the edit that adds it, if one is needed.
+fn scope_from_dynamic_import(
+    decl: &ImportDecl,
+    callee: Node,
+    edits: &mut [Edit],
+    ts: &TokenScopeAccess,
+    ctx: &FileCtx,
+) -> Option<Edit> {
+    let scope_enum = &ctx.table.scope_enum;
+    if callee.kind() == "member_expression" {
+        let ns = decl.namespace.as_deref()?;
+        let from = format!("{}.", ts.local());
+        let to = format!("{ns}.{scope_enum}.");
+        for e in edits.iter_mut() {
+            e.text = e.text.replace(&from, &to);
+        }
+        return None;
+    }
+    let local = match decl.named.iter().find(|s| &s.imported == scope_enum) {
+        Some(s) => s.local.clone(),
+        None => ts.local().to_string(),
+    };
+    if local != ts.local() {
+        let (from, to) = (format!("{}.", ts.local()), format!("{local}."));
+        for e in edits.iter_mut() {
+            e.text = e.text.replace(&from, &to);
+        }
+    }
+    if decl.named.iter().any(|s| &s.imported == scope_enum) {
+        return None;
+    }
+    let (_, end) = decl.braces?;
+    let inner = ctx.src[..end - 1].trim_end();
+    let item = if local == *scope_enum {
+        local
+    } else {
+        format!("{scope_enum}: {local}")
+    };
+    Some(Edit::insert(inner.len(), format!(", {item}")))
 }
 
 /// Reads of the SDK's token state (`dynamicClient.mfaToken`), in files that

@@ -33,6 +33,8 @@ pub struct FileCtx<'t, 'a> {
     pub newline: &'a str,
     /// The file's `stepup-ignore` directives.
     pub suppressions: &'a Suppressions,
+    /// The Dynamic module the file is a manual mock of, if it is one.
+    pub manual_mock_of: Option<&'a str>,
 }
 
 impl FileCtx<'_, '_> {
@@ -84,6 +86,7 @@ pub fn plan_file(ctx: &FileCtx) -> Plan {
     react::plan(ctx, &mut plan, &checks, &ts);
     js_sdk::plan(ctx, &mut plan, &checks, &ts);
     client_object::plan(ctx, &mut plan, &checks, &ts);
+    client_object::plan_destructured(ctx, &mut plan, &checks, &ts);
     // One TokenScope import per file: from the module of the first rewrite that wrote it.
     if !ts.existing
         && let Some(module) = plan.scope_modules.first().cloned()

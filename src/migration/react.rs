@@ -12,12 +12,12 @@ use super::syntax::{indentation, remove_list_items, statement_removal};
 use super::token_call::TokenScopeAccess;
 use super::{FileCtx, Plan};
 use crate::analysis::infer::ActionCheck;
-use crate::analysis::scope::{declares, is_function, references};
+use crate::analysis::scope::{declares, is_function, references_of};
 use crate::analysis::{call_args, pattern_entries, text};
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::table::{CallRule, Family, Hook};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use tree_sitter::Node;
 
 /// `const <pattern> = useX();` inside a component or hook body.
@@ -44,6 +44,9 @@ struct Slot<'t, 'a> {
     local: String,
     /// The node binding `local` (for destructured members, the property).
     binder: Node<'t>,
+    /// For a member destructured again from a whole result
+    /// (`const { authenticateDevice } = mfa`): that pattern.
+    owner: Option<Node<'t>>,
     /// Whole-result binding of a hook with members: references are `local.member`.
     whole: bool,
     /// For destructured members and single-function hooks: the record and
@@ -165,6 +168,7 @@ fn bind_slots<'t, 'a>(
         hook_use,
         local: local.to_string(),
         binder,
+        owner: None,
         whole,
         api,
         rewritten: vec![],
@@ -173,13 +177,28 @@ fn bind_slots<'t, 'a>(
     };
     for (i, u) in uses.iter().enumerate() {
         match (u.pattern.kind(), &u.hook.call) {
-            ("identifier", call) => slots.push(slot(
-                i,
-                text(u.pattern, src),
-                u.pattern,
-                call.is_none(),
-                call.as_ref().map(|c| (c, u.hook.legacy_name())),
-            )),
+            ("identifier", call) => {
+                slots.push(slot(
+                    i,
+                    text(u.pattern, src),
+                    u.pattern,
+                    call.is_none(),
+                    call.as_ref().map(|c| (c, u.hook.legacy_name())),
+                ));
+                if call.is_none() {
+                    for (pattern, entry, member) in redestructured(u, src) {
+                        let mut s = slot(
+                            i,
+                            entry.1,
+                            entry.0,
+                            false,
+                            Some((&member.call, member.name.as_str())),
+                        );
+                        s.owner = Some(pattern);
+                        slots.push(s);
+                    }
+                }
+            }
             ("object_pattern", None) => {
                 for entry in pattern_entries(u.pattern, src) {
                     let (Some(local), Some(member)) = (entry.local, u.hook.member(entry.key))
@@ -213,10 +232,30 @@ fn classify_references<'t, 'a>(
     plan: &mut Plan,
 ) -> Vec<SlotCall<'t, 'a>> {
     let src = ctx.src;
+    // One walk per body finds the references of all its slots.
+    let mut by_body: BTreeMap<Range, HashMap<String, Vec<Node<'t>>>> = BTreeMap::new();
+    for u in uses {
+        if by_body.contains_key(&range(u.body)) {
+            continue;
+        }
+        let names: Vec<(&str, Range)> = slots
+            .iter()
+            .filter(|s| range(uses[s.hook_use].body) == range(u.body))
+            .map(|s| {
+                let pattern = s.owner.unwrap_or(uses[s.hook_use].pattern);
+                (s.local.as_str(), range(pattern))
+            })
+            .collect();
+        by_body.insert(range(u.body), references_of(u.body, &names, src));
+    }
     let mut calls = Vec::new();
     for (si, slot) in slots.iter_mut().enumerate() {
         let u = &uses[slot.hook_use];
-        for r in references(u.body, &slot.local, range(u.pattern), src) {
+        let refs = by_body[&range(u.body)]
+            .get(&slot.local)
+            .cloned()
+            .unwrap_or_default();
+        for r in refs {
             if is_dependency(r, src, ctx) {
                 slot.deps.push(r);
                 continue;
@@ -229,6 +268,10 @@ fn classify_references<'t, 'a>(
                 });
                 let Some(member) = member else {
                     slot.kept_refs.push(range(r));
+                    if is_redestructured(r) {
+                        // `const { a } = result`: its members are slots of their own.
+                        continue;
+                    }
                     plan.findings.push(Finding::warning(
                         r.start_byte(),
                         "legacy-hook-escapes",
@@ -340,6 +383,13 @@ fn declare_step_up(
             .collect();
         let body = uses[uses_here[0]].body;
         let existing = existing_step_up(body, ctx);
+        // The body holds the hook's whole result already: use its members.
+        if let Some(object) = existing.as_ref().and_then(|e| e.object.as_ref()) {
+            for m in members {
+                names.insert((body_range, m.clone()), format!("{object}.{m}"));
+            }
+            continue;
+        }
         let mut added: Vec<(String, String)> = Vec::new();
         for m in members {
             let known = existing
@@ -472,8 +522,12 @@ fn drop_hook_declarations(
     plan: &mut Plan,
 ) {
     let src = ctx.src;
+    drop_redestructured(src, slots, plan);
     for (i, u) in uses.iter().enumerate() {
-        let mine: Vec<&Slot> = slots.iter().filter(|s| s.hook_use == i).collect();
+        let mine: Vec<&Slot> = slots
+            .iter()
+            .filter(|s| s.hook_use == i && s.owner.is_none())
+            .collect();
         if mine.iter().all(|s| s.rewritten.is_empty()) || replaced.contains(&i) {
             continue;
         }
@@ -492,6 +546,87 @@ fn drop_hook_declarations(
                 .collect();
             if let Some(edits) = remove_list_items(&items, &remove) {
                 plan.edits.extend(edits);
+            }
+        }
+    }
+}
+
+/// `const { authenticateDevice } = mfa;` in the body, for a whole result `mfa`
+/// of a hook with members: (the pattern, (entry node, local), the member).
+fn redestructured<'t, 'a>(
+    u: &HookUse<'t, 'a>,
+    src: &'t str,
+) -> Vec<(Node<'t>, (Node<'t>, &'t str), &'a crate::table::Member)> {
+    let name = text(u.pattern, src);
+    let mut out = Vec::new();
+    let mut cursor = u.body.walk();
+    for stmt in u.body.named_children(&mut cursor) {
+        if !matches!(stmt.kind(), "lexical_declaration" | "variable_declaration")
+            || stmt.named_child_count() != 1
+        {
+            continue;
+        }
+        let Some(d) = stmt.named_child(0) else {
+            continue;
+        };
+        let (Some(pattern), Some(value)) = (d.field("name"), d.field("value")) else {
+            continue;
+        };
+        if pattern.kind() != "object_pattern"
+            || value.kind() != "identifier"
+            || text(value, src) != name
+        {
+            continue;
+        }
+        for e in pattern_entries(pattern, src) {
+            if let (Some(local), Some(member)) = (e.local, u.hook.member(e.key)) {
+                out.push((pattern, (e.node, local), member));
+            }
+        }
+    }
+    out
+}
+
+/// Is this reference the value of `const { … } = ref`?
+fn is_redestructured(r: Node) -> bool {
+    r.parent().is_some_and(|d| {
+        d.kind() == "variable_declarator"
+            && d.field("value").is_some_and(|v| v.id() == r.id())
+            && d.field("name")
+                .is_some_and(|n| n.kind() == "object_pattern")
+    })
+}
+
+/// Entries of re-destructuring patterns that nothing references any more
+/// go; a pattern left empty takes its statement with it.
+fn drop_redestructured(src: &str, slots: &[Slot], plan: &mut Plan) {
+    let mut owners: Vec<Node> = slots.iter().filter_map(|s| s.owner).collect();
+    owners.sort_by_key(|n| n.start_byte());
+    owners.dedup_by_key(|n| n.id());
+    for pattern in owners {
+        let dead = |e: &crate::analysis::PatternEntry| {
+            slots.iter().any(|s| {
+                s.owner.map(|o| o.id()) == Some(pattern.id())
+                    && s.binder.id() == e.node.id()
+                    && !s.rewritten.is_empty()
+                    && !s.alive()
+            })
+        };
+        let entries = pattern_entries(pattern, src);
+        let remove: Vec<bool> = entries.iter().map(dead).collect();
+        if !remove.contains(&true) {
+            continue;
+        }
+        let items: Vec<Range> = entries.iter().map(|e| range(e.node)).collect();
+        match remove_list_items(&items, &remove) {
+            Some(edits) => plan.edits.extend(edits),
+            None => {
+                let stmt = pattern
+                    .parent()
+                    .and_then(|d| d.parent())
+                    .expect("a declaration");
+                let (s, e) = statement_removal(src, stmt.start_byte(), stmt.end_byte());
+                plan.edits.push(Edit::delete(s, e));
             }
         }
     }
@@ -596,6 +731,8 @@ fn callee_of(node: Node) -> Option<Node> {
 
 /// An existing `const { … } = useStepUpAuthentication();` directly in `body`.
 struct ExistingStepUp {
+    /// `const stepUp = useStepUpAuthentication()`: members are reached as `stepUp.member`.
+    object: Option<String>,
     members: Vec<(String, String)>,
     pattern: (usize, usize),
     last_item_end: Option<usize>,
@@ -647,7 +784,9 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
         let (Some(pattern), Some(value)) = (decl.field("name"), decl.field("value")) else {
             continue;
         };
-        if pattern.kind() != "object_pattern" || value.kind() != "call_expression" {
+        if !matches!(pattern.kind(), "object_pattern" | "identifier")
+            || value.kind() != "call_expression"
+        {
             continue;
         }
         let Some(callee) = value.field("function") else {
@@ -659,6 +798,15 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
             .is_none_or(|d| d.imported != ctx.table.step_up_hook)
         {
             continue;
+        }
+        if pattern.kind() == "identifier" {
+            return Some(ExistingStepUp {
+                object: Some(text(pattern, src).to_string()),
+                members: vec![],
+                pattern: (pattern.start_byte(), pattern.end_byte()),
+                last_item_end: None,
+                trailing_comma: false,
+            });
         }
         let entries = pattern_entries(pattern, src);
         let members = entries
@@ -676,6 +824,7 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
         let trailing_comma =
             last_item_end.is_some_and(|e| src[e..pattern.end_byte()].contains(','));
         return Some(ExistingStepUp {
+            object: None,
             members,
             pattern: (pattern.start_byte(), pattern.end_byte()),
             last_item_end,

@@ -47,10 +47,31 @@ pub fn is_action_check(call: Node, ctx: &FileCtx, hook_results: &[String]) -> bo
     match callee.kind() {
         "identifier" => hook_results.iter().any(|h| h == text(callee, ctx.src)),
         "member_expression" => {
-            known_chain(callee, ctx.src, ctx.table).is_some_and(|(c, _)| c.call.is_action_check())
+            let destructured = || {
+                // `mfa.isRequiredForAction(…)` with `mfa` destructured from a client.
+                let (root, rest) = chain_from_root(callee, ctx.src)?;
+                let links: Vec<&str> = std::iter::once(text(root, ctx.src)).chain(rest).collect();
+                ctx.table.client_chain(&links)
+            };
+            known_chain(callee, ctx.src, ctx.table)
+                .map(|(c, _)| c)
+                .or_else(destructured)
+                .is_some_and(|c| c.call.is_action_check())
         }
         _ => false,
     }
+}
+
+/// The root identifier of a member chain and the links after it (at most three).
+pub fn chain_from_root<'t>(callee: Node<'t>, src: &'t str) -> Option<(Node<'t>, Vec<&'t str>)> {
+    let mut links = Vec::new();
+    let mut node = callee;
+    while node.kind() == "member_expression" && links.len() < 3 {
+        links.push(text(node.field("property")?, src));
+        node = node.field("object")?;
+    }
+    links.reverse();
+    (node.kind() == "identifier" && !links.is_empty()).then_some((node, links))
 }
 
 /// The links of a member-chain callee after its receiver, longest table
@@ -541,6 +562,14 @@ pub fn result_use(call: Node, src: &str) -> Option<String> {
                 ));
             }
             "member_expression" => return Some(format!("read as `{}`", text(parent, src))),
+            // A branch of `c ? f() : g()` goes where the whole expression goes.
+            "ternary_expression"
+                if parent
+                    .field("condition")
+                    .is_none_or(|c| c.id() != node.id()) =>
+            {
+                node = parent
+            }
             "if_statement" | "ternary_expression" | "binary_expression" | "unary_expression" => {
                 return Some("tested as a condition".into());
             }

@@ -4,8 +4,8 @@
 pub mod progress;
 pub mod walk;
 
+use crate::analysis::LineIndex;
 use crate::analysis::barrels;
-use crate::analysis::line_col;
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
@@ -136,6 +136,8 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
 /// What pass 1 learns of one file.
 struct FirstPass {
     candidate: bool,
+    /// Read, and shaped like a module that re-exports (`export * from` …).
+    barrel_shaped: bool,
     /// A candidate's bytes, kept for pass 2 while they fit the budget.
     bytes: Option<Vec<u8>>,
 }
@@ -158,6 +160,7 @@ fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<F
                     // Pass 2 reads it again and reports why.
                     return FirstPass {
                         candidate: true,
+                        barrel_shaped: false,
                         bytes: None,
                     };
                 }
@@ -166,6 +169,7 @@ fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<F
                     && kept_total.fetch_add(buf.len(), Ordering::Relaxed) + buf.len() <= KEEP_BYTES;
                 FirstPass {
                     candidate,
+                    barrel_shaped: candidate && looks_like_barrel(&buf),
                     bytes: keep.then(|| buf.to_vec()),
                 }
             });
@@ -215,7 +219,7 @@ fn learn_aliases(
     let aliases: Vec<String> = targets
         .par_iter()
         .zip(firsts.par_iter())
-        .filter(|(_, f)| f.candidate && f.bytes.as_deref().is_none_or(looks_like_barrel))
+        .filter(|(_, f)| f.barrel_shaped)
         .flat_map_iter(|(t, _)| barrels::aliases(workspace, engine.table(), &normalize(&t.path)))
         .collect();
     if aliases.is_empty() {
@@ -286,9 +290,11 @@ fn process_file(
         Err(e) => return skipped(outcome, ProblemKind::NotUtf8(e.utf8_error().valid_up_to())),
     };
     let path = normalize(&t.path);
+    let mock = manual_mock_of(&path, engine.table());
     let env = FileEnv {
         dir: path.parent().unwrap_or(Path::new("/")),
         workspace,
+        manual_mock_of: mock.as_deref(),
     };
     let result = engine.process(&text, lang, &env);
     outcome.has_dynamic_import = result.has_dynamic_import;
@@ -308,6 +314,23 @@ fn process_file(
     outcome
 }
 
+/// The Dynamic module a Jest manual mock stands for: the path after the
+/// last `__mocks__` folder, without the extension
+/// (`__mocks__/@dynamic-labs/sdk-react-core.ts` → `@dynamic-labs/sdk-react-core`).
+fn manual_mock_of(path: &Path, table: &crate::table::Table) -> Option<String> {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let at = parts.iter().rposition(|p| p == "__mocks__")?;
+    let mut module = parts[at + 1..].join("/");
+    let stem_end = module
+        .rfind('.')
+        .filter(|&i| i > module.rfind('/').map_or(0, |j| j + 1))?;
+    module.truncate(stem_end);
+    table.is_dynamic_module(&module).then_some(module)
+}
+
 /// A file the session could not analyse: its outcome carries the problem.
 fn skipped(mut outcome: FileOutcome, kind: ProblemKind) -> FileOutcome {
     outcome.problem = Some(Problem::new(outcome.display.clone(), kind));
@@ -318,16 +341,17 @@ fn skipped(mut outcome: FileOutcome, kind: ProblemKind) -> FileOutcome {
 fn locate(result: &SourceOutcome, text: &str, display: &str) -> Vec<Located> {
     // Offsets are into the text after the BOM.
     let (_, body) = split_bom(text);
+    let lines = LineIndex::new(body);
     result
         .findings
         .iter()
         .map(|f| {
-            let (line, column) = line_col(body, f.offset);
-            let end_line = line
-                + body[f.offset.min(body.len())..f.end.min(body.len())]
-                    .bytes()
-                    .filter(|b| *b == b'\n')
-                    .count();
+            let (line, column) = lines.line_col(f.offset);
+            let end_line = if f.end > f.offset {
+                lines.line_col(f.end).0
+            } else {
+                line
+            };
             Located {
                 path: display.to_string(),
                 line,

@@ -17,6 +17,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+/// A module read for its re-exports is a source file: the sources' limit.
+const MAX_MODULE_BYTES: u64 = 1024 * 1024;
+
 type Cache<T> = Mutex<HashMap<PathBuf, Option<Arc<T>>>>;
 
 /// The project on disk.
@@ -59,7 +62,8 @@ impl Workspace for FsWorkspace {
     fn module_exports(&self, path: &Path) -> Option<Arc<ModuleExports>> {
         cached(&self.modules, path, || {
             let lang = Lang::from_path(path)?;
-            let text = read_text(path).ok()?;
+            let bytes = read::read_bounded(path, MAX_MODULE_BYTES).ok()?;
+            let text = String::from_utf8(bytes).ok()?;
             let tree = lang.parse(&text);
             Some(module_exports(tree.root_node(), &text)).filter(|m| !m.is_empty())
         })

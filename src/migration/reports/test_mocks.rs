@@ -28,6 +28,9 @@ pub fn report(ctx: &FileCtx, findings: &mut Vec<Finding>) {
             .iter()
             .filter_map(|n| cast_hook(*n, ctx)),
     );
+    if let Some(module) = ctx.manual_mock_of {
+        findings.extend(manual_mock_exports(ctx, module));
+    }
     for &pair in &ctx.index.pairs {
         let at = pair.start_byte();
         if !factories.iter().any(|(s, e)| at >= *s && at < *e) {
@@ -121,10 +124,11 @@ fn cast_hook(node: Node, ctx: &FileCtx) -> Option<Finding> {
 fn stub_pair(pair: Node, ctx: &FileCtx) -> Option<Finding> {
     let src = ctx.src;
     let (key, value) = (pair.field("key")?, pair.field("value")?);
+    // `vi.fn()`, and chains on it such as `jest.fn().mockResolvedValue(…)`.
     let is_stub = value.kind() == "call_expression"
-        && value
-            .field("function")
-            .is_some_and(|f| matches!(text(f, src), "vi.fn" | "jest.fn"));
+        && ["vi.fn(", "jest.fn("]
+            .iter()
+            .any(|p| text(value, src).starts_with(p));
     (is_stub && ctx.table.stub_members().contains(&text(key, src))).then(|| {
         Finding::warning(
             pair.start_byte(),
@@ -135,4 +139,53 @@ fn stub_pair(pair: Node, ctx: &FileCtx) -> Option<Finding> {
             ),
         )
     })
+}
+
+/// A Jest manual mock of a Dynamic module (`__mocks__/@dynamic-labs/sdk-react-core.ts`)
+/// that exports legacy hooks: every test that uses it stubs the legacy API.
+fn manual_mock_exports(ctx: &FileCtx, module: &str) -> Vec<Finding> {
+    let src = ctx.src;
+    let mut names: Vec<Node> = Vec::new();
+    let mut cursor = ctx.root.walk();
+    for stmt in ctx.root.named_children(&mut cursor) {
+        if stmt.kind() != "export_statement" {
+            continue;
+        }
+        let mut c = stmt.walk();
+        for part in stmt.named_children(&mut c) {
+            match part.kind() {
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut c2 = part.walk();
+                    names.extend(
+                        part.named_children(&mut c2)
+                            .filter_map(|d| d.field("name"))
+                            .filter(|n| n.kind() == "identifier"),
+                    );
+                }
+                "function_declaration" => names.extend(part.field("name")),
+                "export_clause" => {
+                    let mut c2 = part.walk();
+                    names.extend(
+                        part.named_children(&mut c2)
+                            .filter_map(|s| s.field("alias").or_else(|| s.field("name"))),
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    names
+        .into_iter()
+        .filter(|n| ctx.table.is_legacy_hook(text(*n, src)))
+        .map(|n| {
+            Finding::warning(
+                n.start_byte(),
+                "test-mock",
+                format!(
+                    "this manual mock of {module} exports the legacy `{}`: mock useStepUpAuthentication instead",
+                    text(n, src)
+                ),
+            )
+        })
+        .collect()
 }
