@@ -97,7 +97,9 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
 /// What the walk found: source files, package.json files, unreadable directories.
 type Discovered = (Vec<Target>, Vec<Manifest>, Vec<Problem>);
 
-/// Every file and package.json under every root, in a fixed order.
+/// Every file and package.json under every root, in a fixed order; a file
+/// given twice (`a.tsx ./a.tsx`, a directory and a file in it, a hard link)
+/// is kept once, under the first name it was reached by.
 fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     let mut targets = Vec::new();
     let mut manifests = Vec::new();
@@ -105,13 +107,7 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     for root in &opts.roots {
         let mut d = discover(root, &opts.walk).map_err(ScanError)?;
         if opts.paths_from_cwd && root.is_dir() {
-            let prefix = walk::relative_display(root, Path::new(""));
-            let prefix = prefix.trim_start_matches("./").trim_end_matches('/');
-            if !prefix.is_empty() && prefix != "." {
-                for t in d.targets.iter_mut().chain(d.manifests.iter_mut()) {
-                    t.display = format!("{prefix}/{}", t.display);
-                }
-            }
+            prefix_displays(root, &mut d);
         }
         targets.extend(d.targets);
         manifests.extend(d.manifests.into_iter().map(|t| Manifest {
@@ -123,8 +119,51 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
                 .into_iter()
                 .map(|e| Problem::new(root.display().to_string(), ProblemKind::Walk(e))),
         );
+        problems.extend(
+            d.stale
+                .into_iter()
+                .map(|t| Problem::new(t.display, ProblemKind::StaleTemp)),
+        );
+    }
+    if opts.roots.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        targets.retain(|t| file_id(&t.path).is_none_or(|id| seen.insert(id)));
+        manifests.retain(|m| file_id(&m.path).is_none_or(|id| seen.insert(id)));
     }
     Ok((targets, manifests, problems))
+}
+
+/// Show the paths found under `root` relative to the working directory.
+fn prefix_displays(root: &Path, d: &mut walk::Discovery) {
+    let prefix = walk::relative_display(root, Path::new(""));
+    let prefix = prefix.trim_start_matches("./").trim_end_matches('/');
+    if prefix.is_empty() || prefix == "." {
+        return;
+    }
+    let prefix_raw = walk::relative_display_raw(root, Path::new(""));
+    for t in d.targets.iter_mut().chain(d.manifests.iter_mut()) {
+        if prefix_raw.is_some() || t.display_raw.is_some() {
+            let mut raw = prefix_raw
+                .clone()
+                .unwrap_or_else(|| prefix.as_bytes().to_vec());
+            raw.push(b'/');
+            raw.extend_from_slice(t.display_raw.as_deref().unwrap_or(t.display.as_bytes()));
+            t.display_raw = Some(raw);
+        }
+        t.display = format!("{prefix}/{}", t.display);
+    }
+}
+
+/// What makes two paths the same file: device and inode where there are inodes.
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<PathBuf> {
+    path.canonicalize().ok()
 }
 
 /// What pass 1 learns of one file.
@@ -246,6 +285,7 @@ fn process_file(
     let mut outcome = FileOutcome {
         path: t.path.clone(),
         display: t.display.clone(),
+        display_raw: t.display_raw.clone(),
         findings: vec![],
         change: None,
         original: None,
@@ -268,6 +308,7 @@ fn process_file(
                         SourceError::TooLarge(size) => ProblemKind::TooLarge {
                             size,
                             limit: MAX_FILE_BYTES,
+                            legacy: streamed_names_legacy_api(engine, &t.path),
                         },
                     };
                     return skipped(outcome, kind);
@@ -277,7 +318,13 @@ fn process_file(
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
-        Err(e) => return skipped(outcome, ProblemKind::NotUtf8(e.utf8_error().valid_up_to())),
+        Err(e) => {
+            let kind = ProblemKind::NotUtf8 {
+                offset: e.utf8_error().valid_up_to(),
+                legacy: engine.names_legacy_api(e.as_bytes()),
+            };
+            return skipped(outcome, kind);
+        }
     };
     let path = normalize(&t.path);
     let env = FileEnv {
@@ -299,6 +346,15 @@ fn process_file(
         outcome.original = Some(text);
     }
     outcome
+}
+
+/// Does a file too large to hold name the legacy API? Read in chunks, never
+/// whole; a file that cannot be read again counts as naming it.
+fn streamed_names_legacy_api(engine: &Engine, path: &Path) -> bool {
+    open_regular(path)
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .and_then(|f| engine.reader_names_legacy_api(f))
+        .unwrap_or(true)
 }
 
 /// A file the session could not analyse: its outcome carries the problem.
