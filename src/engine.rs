@@ -142,7 +142,13 @@ impl Engine {
             return out;
         }
         let installed = env.workspace.token_scopes(env.dir);
-        let scope_available = |scope: &str| installed.as_ref().is_some_and(|s| s.contains(scope));
+        // Where the installed declarations are known, a scope must be one of
+        // them (a --rules value too); where not, only scopes the table marks
+        // as needing a declaration are held back.
+        let scope_available = |scope: &str| match &installed {
+            Some(declared) => declared.contains(scope),
+            None => !self.table.scope_needs_declaration(scope),
+        };
         let nodes = descendants_touching(root, &self.marks(src, &bindings));
         let index = NodeIndex::build(&nodes, &tree.language());
         let ctx = FileCtx {
