@@ -1,49 +1,52 @@
 //! `stepup check`: the CI lint.
 
-use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, engine_for, session_options, use_color};
+use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, Streams, engine_for, session_options, use_color};
 use crate::cli::{CheckArgs, Format};
 use crate::finding::Severity;
 use crate::report::markdown::{Markdown, Mode};
 use crate::report::{Printer, Report, github, human, json, sarif};
 use anyhow::Result;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let opts = args.common.into_options();
     let mut engine = engine_for(&opts)?;
+    let mut io = Streams::default();
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let report = match crate::session::run(&mut engine, &session_options(&opts, progress)) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("stepup: {e}");
-            return Ok(EXIT_ERROR);
+            io.error(e);
+            return Ok(io.exit_code(EXIT_ERROR));
         }
     };
-    let mut stdout = std::io::stdout().lock();
+    let mut code = exit_code(&report, args.max_warnings);
     match opts.format {
         Format::Human => {
             let color = use_color(opts.color, std::io::stdout().is_terminal());
-            stdout.write_all(human::CheckReport { color }.print(&report).as_bytes())?;
+            io.out(&human::CheckReport { color }.print(&report));
             for p in &report.problems {
-                eprintln!("{}: {}", p.path, p.message());
+                io.err(&format!("{}: {}\n", p.path, p.message()));
             }
             if !opts.quiet {
-                eprintln!("{}", human::summary_line(&report.summary, None));
+                io.err(&format!("{}\n", human::summary_line(&report.summary, None)));
             }
         }
-        Format::Json => stdout.write_all(json::Json.print(&report).as_bytes())?,
-        Format::Sarif => stdout.write_all(sarif::Sarif.print(&report).as_bytes())?,
+        Format::Json => io.out(&json::Json.print(&report)),
+        Format::Sarif => io.out(&sarif::Sarif.print(&report)),
         Format::Github => {
-            stdout.write_all(github::Github.print(&report).as_bytes())?;
+            io.out(&github::Github.print(&report));
             let summary = Markdown {
                 mode: Mode::Check,
                 excerpts: false,
             };
-            super::write_step_summary(&summary.print(&report))?;
+            if let Err(e) = super::write_step_summary(&summary.print(&report)) {
+                io.error(format_args!("{e:#}"));
+                code = EXIT_ERROR;
+            }
         }
     }
-    stdout.flush()?;
-    Ok(exit_code(&report, args.max_warnings))
+    Ok(io.exit_code(code))
 }
 
 fn exit_code(report: &Report, max_warnings: usize) -> u8 {

@@ -1,53 +1,55 @@
 //! `stepup migrate`: the diff (dry run, default) or the write.
 
-use super::{EXIT_ERROR, EXIT_OK, engine_for, session_options, use_color};
+use super::{EXIT_ERROR, EXIT_OK, Streams, engine_for, session_options, use_color};
 use crate::cli::{Format, MigrateArgs};
 use crate::report::markdown::{Markdown, Mode};
-use crate::report::{Printer, diff, github, human, json, sarif};
-use crate::write::{TypecheckOptions, WriteOptions, write_changes};
+use crate::report::{Printer, Report, diff, github, human, json, sarif};
+use crate::write::{TypecheckOptions, WriteError, WriteOptions, write_changes};
 use anyhow::{Context, Result};
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{IsTerminal, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 pub fn run(args: MigrateArgs) -> Result<u8> {
+    let write = write_options(&args);
+    let (write_mode, report_path) = (args.write, args.report.clone());
     let opts = args.common.into_options();
     let mut engine = engine_for(&opts)?;
+    // Opened before anything is scanned or written: a report path that
+    // cannot be written stops the run here, not after the files changed.
+    let report_file = report_path.as_deref().map(open_report).transpose()?;
+    let mut io = Streams::default();
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let mut report = match crate::session::run(&mut engine, &session_options(&opts, progress)) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("stepup: {e}");
-            return Ok(EXIT_ERROR);
+            io.error(e);
+            return Ok(io.exit_code(EXIT_ERROR));
         }
     };
-    if args.write {
-        let typecheck = args.typecheck.then(|| TypecheckOptions {
-            root: opts
-                .roots
-                .first()
-                .cloned()
-                .unwrap_or_else(|| PathBuf::from(".")),
-            tsc: args.tsc.clone(),
-            tsconfig: args.tsconfig.clone(),
-            keep_broken: args.keep_broken,
-        });
-        let write = WriteOptions {
-            allow_dirty: args.allow_dirty,
-            allow_no_vcs: args.allow_no_vcs,
-            typecheck,
-        };
-        if let Err(e) = write_changes(&mut report, &write) {
-            eprintln!("stepup: {e}");
-            return Ok(EXIT_ERROR);
+    let mut code = EXIT_OK;
+    if write_mode {
+        match write_changes(&mut report, &write) {
+            Ok(()) => {}
+            // The files are written: the report still says which.
+            Err(e @ WriteError::CompilerFailedAfter(_)) => {
+                io.error(e);
+                code = EXIT_ERROR;
+            }
+            Err(e) => {
+                io.error(e);
+                return Ok(io.exit_code(EXIT_ERROR));
+            }
         }
     } else {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(diff::Diff.print(&report).as_bytes())?;
-        stdout.flush()?;
+        io.out(&diff::Diff.print(&report));
+    }
+    if report.problems.iter().any(|p| p.is_error()) {
+        code = EXIT_ERROR;
     }
     let text = match opts.format {
         Format::Human => human::MigrateReport {
-            write: args.write,
+            write: write_mode,
             verbose: opts.verbose,
             quiet: opts.quiet,
             color: use_color(opts.color, std::io::stderr().is_terminal()),
@@ -55,28 +57,73 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
         .print(&report),
         Format::Json => json::Json.print(&report),
         Format::Sarif => sarif::Sarif.print(&report),
-        Format::Github => {
-            let summary = Markdown {
-                mode: Mode::Migrate,
-                excerpts: false,
-            };
-            super::write_step_summary(&summary.print(&report))?;
-            github::Github.print(&report)
-        }
+        Format::Github => github::Github.print(&report),
     };
     // The review list goes out before anything else can fail.
-    std::io::stderr().lock().write_all(text.as_bytes())?;
-    if let Some(path) = &args.report {
-        let markdown = Markdown {
+    io.err(&text);
+    if opts.format == Format::Github {
+        let summary = Markdown {
             mode: Mode::Migrate,
-            excerpts: true,
+            excerpts: false,
         };
-        std::fs::write(path, markdown.print(&report))
-            .with_context(|| format!("cannot write the report {}", path.display()))?;
+        if let Err(e) = super::write_step_summary(&summary.print(&report)) {
+            io.error(format_args!("{e:#}"));
+            code = EXIT_ERROR;
+        }
     }
-    Ok(if report.problems.iter().any(|p| p.is_error()) {
-        EXIT_ERROR
-    } else {
-        EXIT_OK
-    })
+    if let Some((file, path)) = report_file
+        && let Err(e) = write_report(file, &report)
+    {
+        io.error(format_args!(
+            "cannot write the report {}: {e}",
+            path.display()
+        ));
+        code = EXIT_ERROR;
+    }
+    Ok(io.exit_code(code))
+}
+
+fn write_options(args: &MigrateArgs) -> WriteOptions {
+    let typecheck = args.typecheck.then(|| TypecheckOptions {
+        // Where the compiler is looked for from: the first path given.
+        root: (args.common.paths.first().cloned()).unwrap_or_else(|| PathBuf::from(".")),
+        tsc: args.tsc.clone(),
+        tsconfig: args.tsconfig.clone(),
+        keep_broken: args.keep_broken,
+    });
+    WriteOptions {
+        allow_dirty: args.allow_dirty,
+        allow_no_vcs: args.allow_no_vcs,
+        typecheck,
+    }
+}
+
+/// Open (create, not truncate) the `--report` file.
+fn open_report(path: &Path) -> Result<(File, PathBuf)> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "cannot write the report {}; nothing was scanned or written",
+                path.display()
+            )
+        })?;
+    Ok((file, path.to_path_buf()))
+}
+
+fn write_report(mut file: File, report: &Report) -> std::io::Result<()> {
+    let markdown = Markdown {
+        mode: Mode::Migrate,
+        excerpts: true,
+    };
+    // A regular file is replaced; a pipe or a device (/dev/stdout) is written to.
+    if file.metadata()?.is_file() {
+        file.set_len(0)?;
+        file.seek(SeekFrom::Start(0))?;
+    }
+    file.write_all(markdown.print(report).as_bytes())?;
+    file.flush()
 }

@@ -1,6 +1,7 @@
 //! A progress line on stderr, redrawn from a thread of its own, shown only on
 //! a terminal and only once a run has taken a second. It counts both passes.
 
+use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
@@ -58,7 +59,9 @@ fn draw(total: usize, done: &AtomicUsize, pass: &AtomicUsize, stop: &AtomicBool)
             } else {
                 "analysing"
             };
-            eprint!(
+            // A progress line that cannot be written is no reason to stop.
+            let _ = write!(
+                std::io::stderr(),
                 "\r\x1b[Kstepup: {what} {}/{total} files",
                 done.load(Ordering::Relaxed)
             );
@@ -66,6 +69,6 @@ fn draw(total: usize, done: &AtomicUsize, pass: &AtomicUsize, stop: &AtomicBool)
         }
     }
     if shown {
-        eprint!("\r\x1b[K");
+        let _ = write!(std::io::stderr(), "\r\x1b[K");
     }
 }
