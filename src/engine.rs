@@ -107,6 +107,42 @@ impl Engine {
         self.rule_filter.is_match(bytes)
     }
 
+    /// Do these bytes name the legacy API: a Dynamic module or name, and a
+    /// legacy name (what makes a file worth parsing at all)?
+    pub fn names_legacy_api(&self, bytes: &[u8]) -> bool {
+        self.is_candidate(bytes) && self.needs_rules(bytes)
+    }
+
+    /// `names_legacy_api` for a file too large to hold: read in chunks that
+    /// overlap by the longest pattern, so no match is cut in two.
+    pub fn reader_names_legacy_api(&self, mut reader: impl std::io::Read) -> std::io::Result<bool> {
+        const CHUNK: usize = 1 << 16;
+        let overlap = self
+            .prefilter
+            .max_pattern_len()
+            .max(self.rule_filter.max_pattern_len())
+            .saturating_sub(1);
+        let mut buf = vec![0; CHUNK + overlap];
+        let (mut kept, mut candidate, mut rules) = (0, false, false);
+        loop {
+            let n = match reader.read(&mut buf[kept..]) {
+                Ok(0) => return Ok(false),
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let window = &buf[..kept + n];
+            candidate = candidate || self.prefilter.is_match(window);
+            rules = rules || self.rule_filter.is_match(window);
+            if candidate && rules {
+                return Ok(true);
+            }
+            kept = overlap.min(window.len());
+            let from = window.len() - kept;
+            buf.copy_within(from..from + kept, 0);
+        }
+    }
+
     /// Run the rules over a source text.
     pub fn process(&self, text: &str, lang: Lang, env: &FileEnv) -> SourceOutcome {
         let (bom, src) = split_bom(text);
@@ -148,7 +184,13 @@ impl Engine {
             return out;
         }
         let installed = env.workspace.token_scopes(env.dir);
-        let scope_available = |scope: &str| installed.as_ref().is_some_and(|s| s.contains(scope));
+        // Where the installed declarations are known, a scope must be one of
+        // them (a --rules value too); where not, only scopes the table marks
+        // as needing a declaration are held back.
+        let scope_available = |scope: &str| match &installed {
+            Some(declared) => declared.contains(scope),
+            None => !self.table.scope_needs_declaration(scope),
+        };
         let nodes = descendants_touching(root, &self.marks(src, &bindings));
         let index = NodeIndex::build(&nodes, &tree.language());
         let ctx = FileCtx {

@@ -581,6 +581,13 @@ impl Table {
         self.actions.iter().find(|a| a.mfa_action == mfa_action)
     }
 
+    /// Is `scope` one that only newer sdk-api-core versions declare?
+    pub fn scope_needs_declaration(&self, scope: &str) -> bool {
+        self.actions
+            .iter()
+            .any(|a| a.needs_declaration && a.token_scope.as_deref() == Some(scope))
+    }
+
     pub fn sensitive_scope(&self, name: &str) -> Option<&str> {
         self.sensitive_calls
             .iter()

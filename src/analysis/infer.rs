@@ -91,6 +91,15 @@ pub fn infer_scope(
     match scopes.len() {
         1 => {
             let (scope, call) = hints.into_iter().next().expect("one hint");
+            if !scope_available(&scope) {
+                return ScopeDecision::Uncertain {
+                    reason: format!(
+                        "the guarded call `{call}` maps to TokenScope.{scope}, which the installed \
+                         @dynamic-labs/sdk-api-core does not declare"
+                    ),
+                    candidates: all_scopes(rules, scope_available),
+                };
+            }
             ScopeDecision::Inferred { scope, call }
         }
         0 => ScopeDecision::Uncertain {
@@ -175,19 +184,15 @@ pub fn scope_for_action(
     rules: &Table,
     scope_available: &dyn Fn(&str) -> bool,
 ) -> Option<String> {
-    let entry = rules.action(action)?;
-    let scope = entry.token_scope.as_ref()?;
-    if entry.needs_declaration && !scope_available(scope) {
-        return None;
-    }
-    Some(scope.clone())
+    let scope = rules.action(action)?.token_scope.as_ref()?;
+    scope_available(scope).then(|| scope.clone())
 }
 
 fn all_scopes(rules: &Table, scope_available: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for a in &rules.actions {
         if let Some(s) = &a.token_scope
-            && (!a.needs_declaration || scope_available(s))
+            && scope_available(s)
             && !out.contains(s)
         {
             out.push(s.clone());

@@ -274,8 +274,12 @@ impl<'a> LineIndex<'a> {
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let before = &src[..offset.min(src.len())];
-    let line = before.bytes().filter(|b| *b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    // Lines end at LF (a CRLF counts once), as git and GitHub count them; in
+    // a file with CRs and no LF at all (old Mac line endings), at CR.
+    let cr_only = memchr::memchr(b'\n', src.as_bytes()).is_none();
+    let end = if cr_only { b'\r' } else { b'\n' };
+    let line = memchr::memchr_iter(end, before.as_bytes()).count() + 1;
+    let line_start = memchr::memrchr(end, before.as_bytes()).map_or(0, |i| i + 1);
     let col = before[line_start..].chars().count() + 1;
     (line, col)
 }

@@ -1,73 +1,66 @@
 //! `stepup check`: the CI lint.
 
-use super::{
-    EXIT_ERROR, EXIT_FOUND, EXIT_OK, migrate_command, setup, styled_stderr, styled_stdout,
-};
+use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, Streams, migrate_command, setup};
 use crate::cli::{CheckArgs, Format};
 use crate::finding::Severity;
 use crate::report::markdown::{Markdown, Mode};
 use crate::report::{Printer, Report, github, human, json, sarif};
 use anyhow::Result;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 /// ESLint's default: warnings alone never fail the run.
 pub const DEFAULT_MAX_WARNINGS: i64 = -1;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
     let opts = args.common.into_options(args.verbose);
+    let mut io = Streams::new(opts.color);
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let setup = setup(&opts, progress)?;
     let mut engine = setup.engine;
     let report = match crate::session::run(&mut engine, &setup.session) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("stepup: {e}");
-            return Ok(EXIT_ERROR);
+            io.error(e);
+            return Ok(io.exit_code(EXIT_ERROR));
         }
     };
     let max_warnings = args
         .max_warnings
         .or(setup.max_warnings)
         .unwrap_or(DEFAULT_MAX_WARNINGS);
+    let mut code = exit_code(&report, max_warnings);
     match opts.format {
         Format::Human => {
-            let mut stdout = styled_stdout(opts.color).lock();
             let findings = human::CheckReport {
                 verbose: opts.verbose,
             };
-            stdout.write_all(findings.print(&report).as_bytes())?;
-            stdout.flush()?;
-            let mut stderr = styled_stderr(opts.color).lock();
+            io.out(&findings.print(&report));
             for p in &report.problems {
-                writeln!(stderr, "{}: {}", p.path, p.message())?;
+                io.err(&format!("{}: {}\n", p.path, p.message()));
             }
             if !opts.quiet {
-                writeln!(stderr, "{}", human::check_summary_line(&report.summary))?;
+                io.err(&format!("{}\n", human::check_summary_line(&report.summary)));
                 let (write, dry) = (migrate_command(&opts, true), migrate_command(&opts, false));
                 if let Some(hint) = human::fix_hint(&report.summary, &write, &dry) {
-                    writeln!(stderr, "{hint}")?;
+                    io.err(&format!("{hint}\n"));
                 }
             }
         }
-        Format::Json => print(&json::Json.print(&report))?,
-        Format::Sarif => print(&sarif::Sarif.print(&report))?,
+        Format::Json => io.out(&json::Json.print(&report)),
+        Format::Sarif => io.out(&sarif::Sarif.print(&report)),
         Format::Github => {
-            print(&github::Github.print(&report))?;
+            io.out(&github::Github.print(&report));
             let summary = Markdown {
                 mode: Mode::Check,
                 excerpts: false,
             };
-            super::write_step_summary(&summary.print(&report))?;
+            if let Err(e) = super::write_step_summary(&summary.print(&report)) {
+                io.error(format_args!("{e:#}"));
+                code = EXIT_ERROR;
+            }
         }
     }
-    Ok(exit_code(&report, max_warnings))
-}
-
-fn print(text: &str) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
-    Ok(())
+    Ok(io.exit_code(code))
 }
 
 /// 2 on a problem that is an error; 1 on an error finding or more warnings

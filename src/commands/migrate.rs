@@ -1,14 +1,15 @@
 //! `stepup migrate`: the diff (dry run, default), the write, or the
 //! interactive review and then the write.
 
-use super::{EXIT_ERROR, EXIT_OK, setup, styled_stderr};
+use super::{EXIT_ERROR, EXIT_OK, Streams, setup, styled_stderr};
 use crate::cli::{Format, MigrateArgs, Options};
 use crate::report::markdown::{Markdown, Mode};
 use crate::report::{Printer, Report, diff, github, human, json, sarif};
-use crate::write::{TypecheckOptions, WriteOptions, write_changes};
+use crate::write::{TypecheckOptions, WriteError, WriteOptions, write_changes};
 use anyhow::{Context, Result, bail};
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::fs::File;
+use std::io::{IsTerminal, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 
 pub fn run(mut args: MigrateArgs) -> Result<u8> {
     let common = std::mem::take(&mut args.common);
@@ -18,14 +19,18 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
             "--interactive asks on a terminal, and standard input is not one; use --write to apply every change"
         );
     }
+    // Opened before anything is scanned or written: a report path that
+    // cannot be written stops the run here, not after the files changed.
+    let report_file = args.report.as_deref().map(open_report).transpose()?;
+    let mut io = Streams::new(opts.color);
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let setup = setup(&opts, progress)?;
     let mut engine = setup.engine;
     let mut report = match crate::session::run(&mut engine, &setup.session) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("stepup: {e}");
-            return Ok(EXIT_ERROR);
+            io.error(e);
+            return Ok(io.exit_code(EXIT_ERROR));
         }
     };
     // JSON and SARIF are documents of their own on stdout: the dry run's
@@ -38,36 +43,47 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
         let accepted = super::review::review(&report, &write, &mut stdin, &mut stderr)?;
         write.only = Some(accepted);
     }
-    if args.write || args.interactive {
-        if let Err(e) = write_changes(&mut report, &write) {
-            eprintln!("stepup: {e}");
-            return Ok(EXIT_ERROR);
+    let writes = args.write || args.interactive;
+    let mut code = EXIT_OK;
+    if writes {
+        match write_changes(&mut report, &write) {
+            Ok(()) => {}
+            // The files are written: the report still says which.
+            Err(e @ WriteError::CompilerFailedAfter(_)) => {
+                io.error(e);
+                code = EXIT_ERROR;
+            }
+            Err(e) => {
+                io.error(e);
+                return Ok(io.exit_code(EXIT_ERROR));
+            }
         }
     } else if !machine {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(diff::Diff.print(&report).as_bytes())?;
-        stdout.flush()?;
+        io.out(&diff::Diff.print(&report));
     }
-    print_report(&report, &opts, args.write || args.interactive)?;
-    if let Some(path) = &args.report {
-        let markdown = Markdown {
-            mode: Mode::Migrate {
-                write: args.write || args.interactive,
-            },
-            excerpts: true,
-        };
-        std::fs::write(path, markdown.print(&report))
-            .with_context(|| format!("cannot write the report {}", path.display()))?;
+    if report.problems.iter().any(|p| p.is_error()) {
+        code = EXIT_ERROR;
     }
-    Ok(if report.problems.iter().any(|p| p.is_error()) {
-        EXIT_ERROR
-    } else {
-        EXIT_OK
-    })
+    // The review list goes out before anything else can fail.
+    if let Err(e) = print_report(&report, &opts, writes, &mut io) {
+        io.error(format_args!("{e:#}"));
+        code = EXIT_ERROR;
+    }
+    if let Some((file, path)) = report_file
+        && let Err(e) = write_report(file, &report, writes)
+    {
+        io.error(format_args!(
+            "cannot write the report {}: {e}",
+            path.display()
+        ));
+        code = EXIT_ERROR;
+    }
+    Ok(io.exit_code(code))
 }
 
 fn write_options(args: &MigrateArgs, opts: &Options) -> WriteOptions {
     let typecheck = args.typecheck.then(|| TypecheckOptions {
+        // Where the compiler is looked for from: the first path given.
         root: opts
             .roots
             .first()
@@ -85,9 +101,40 @@ fn write_options(args: &MigrateArgs, opts: &Options) -> WriteOptions {
     }
 }
 
+/// Open (create, not truncate) the `--report` file.
+fn open_report(path: &Path) -> Result<(File, PathBuf)> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "cannot write the report {}; nothing was scanned or written",
+                path.display()
+            )
+        })?;
+    Ok((file, path.to_path_buf()))
+}
+
+fn write_report(mut file: File, report: &Report, write: bool) -> std::io::Result<()> {
+    let markdown = Markdown {
+        mode: Mode::Migrate { write },
+        excerpts: true,
+    };
+    // A regular file is replaced; a pipe or a device (/dev/stdout) is written to.
+    if file.metadata()?.is_file() {
+        file.set_len(0)?;
+        file.seek(SeekFrom::Start(0))?;
+    }
+    file.write_all(markdown.print(report).as_bytes())?;
+    file.flush()
+}
+
 /// The report: on stderr for people (human, GitHub annotations: stdout has
-/// the diff), on stdout for programs (JSON, SARIF).
-fn print_report(report: &Report, opts: &Options, write: bool) -> Result<()> {
+/// the diff), on stdout for programs (JSON, SARIF). The GitHub job summary
+/// is written after the annotations, so a bad summary file loses nothing.
+fn print_report(report: &Report, opts: &Options, write: bool, io: &mut Streams) -> Result<()> {
     match opts.format {
         Format::Human => {
             let text = human::MigrateReport {
@@ -96,29 +143,18 @@ fn print_report(report: &Report, opts: &Options, write: bool) -> Result<()> {
                 quiet: opts.quiet,
             }
             .print(report);
-            let mut stderr = styled_stderr(opts.color).lock();
-            stderr.write_all(text.as_bytes())?;
+            io.err(&text);
         }
         Format::Github => {
+            io.err(&github::Github.print(report));
             let summary = Markdown {
                 mode: Mode::Migrate { write },
                 excerpts: false,
             };
             super::write_step_summary(&summary.print(report))?;
-            std::io::stderr()
-                .lock()
-                .write_all(github::Github.print(report).as_bytes())?;
         }
-        Format::Json | Format::Sarif => {
-            let text = if opts.format == Format::Json {
-                json::Json.print(report)
-            } else {
-                sarif::Sarif.print(report)
-            };
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
-            stdout.flush()?;
-        }
+        Format::Json => io.out(&json::Json.print(report)),
+        Format::Sarif => io.out(&sarif::Sarif.print(report)),
     }
     Ok(())
 }

@@ -190,16 +190,84 @@ pub fn write_step_summary(text: &str) -> Result<()> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") else {
         return Ok(());
     };
+    let context = || {
+        format!(
+            "cannot append the job summary to GITHUB_STEP_SUMMARY={}",
+            std::path::Path::new(&path).display()
+        )
+    };
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&path)
-        .with_context(|| {
-            format!(
-                "cannot append the job summary to GITHUB_STEP_SUMMARY={}",
-                std::path::Path::new(&path).display()
-            )
-        })?;
-    file.write_all(text.as_bytes())?;
+        .with_context(context)?;
+    file.write_all(text.as_bytes()).with_context(context)?;
     Ok(())
+}
+
+/// stdout and stderr of one run. Writing never panics: when the reader of
+/// stdout goes away (a closed pipe), stdout output stops quietly, as in
+/// ripgrep, and the run goes on; any other failure to write is remembered
+/// and turns the exit code into 2 once the work is done.
+pub struct Streams {
+    /// The `--color` choice: the streams strip styles where it says so.
+    color: Color,
+    stdout_closed: bool,
+    stdout_failed: Option<std::io::Error>,
+    stderr_failed: bool,
+}
+
+impl Streams {
+    pub fn new(color: Color) -> Streams {
+        Streams {
+            color,
+            stdout_closed: false,
+            stdout_failed: None,
+            stderr_failed: false,
+        }
+    }
+
+    pub fn out(&mut self, text: &str) {
+        if self.stdout_closed || self.stdout_failed.is_some() || text.is_empty() {
+            return;
+        }
+        let mut stdout = styled_stdout(self.color).lock();
+        match stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+        {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => self.stdout_closed = true,
+            Err(e) => self.stdout_failed = Some(e),
+        }
+    }
+
+    pub fn err(&mut self, text: &str) {
+        if self.stderr_failed || text.is_empty() {
+            return;
+        }
+        let mut stderr = styled_stderr(self.color).lock();
+        if stderr
+            .write_all(text.as_bytes())
+            .and_then(|()| stderr.flush())
+            .is_err()
+        {
+            self.stderr_failed = true;
+        }
+    }
+
+    /// `stepup: <message>` on stderr.
+    pub fn error(&mut self, message: impl std::fmt::Display) {
+        self.err(&format!("stepup: {message}\n"));
+    }
+
+    /// The exit code of a run that would exit with `code`: 2 if stdout or
+    /// stderr could not be written.
+    pub fn exit_code(mut self, code: u8) -> u8 {
+        if let Some(e) = self.stdout_failed.take() {
+            self.error(format_args!("cannot write to stdout: {e}"));
+            return EXIT_ERROR;
+        }
+        if self.stderr_failed { EXIT_ERROR } else { code }
+    }
 }

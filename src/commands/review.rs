@@ -5,7 +5,7 @@
 //! could leave the file broken.
 
 use crate::report::{Located, Report, diff};
-use crate::write::{GitState, WriteOptions, refusal};
+use crate::write::{GitState, WriteOptions, guard_refusal};
 use anstyle::{AnsiColor, Style};
 use std::io::{BufRead, Write};
 
@@ -42,7 +42,7 @@ pub fn review(
     let mut all = false;
     for (n, &i) in changed.iter().enumerate() {
         let file = &report.files[i];
-        if let Some(reason) = refusal(&mut git, &file.path, write) {
+        if let Some(reason) = guard_refusal(&mut git, &file.path, write) {
             writeln!(out, "{}: not asked: {reason}", file.display)?;
             to_write.push(i);
             continue;
@@ -81,7 +81,15 @@ fn show(
         bold.render_reset()
     )?;
     let original = String::from_utf8_lossy(&change.original);
-    for line in diff::unified(&file.display, &original, &change.rewritten).lines() {
+    for line in diff::unified(
+        file.display_raw
+            .as_deref()
+            .unwrap_or(file.display.as_bytes()),
+        &original,
+        &change.rewritten,
+    )
+    .lines()
+    {
         let style = match line.as_bytes().first() {
             _ if line.starts_with("+++")
                 || line.starts_with("---")

@@ -59,11 +59,18 @@ pub fn indentation(src: &str, offset: usize) -> &str {
     &prefix[..len]
 }
 
-/// "\r\n" when most line breaks of the file are CRLF, else "\n".
+/// The line break most of the file uses: "\r\n", "\r" (a file of lone CRs) or "\n".
 pub fn dominant_newline(src: &str) -> &'static str {
     let crlf = src.matches("\r\n").count();
     let lf = src.matches('\n').count() - crlf;
-    if crlf > lf { "\r\n" } else { "\n" }
+    let cr = src.matches('\r').count() - crlf;
+    if cr > lf && cr > crlf {
+        "\r"
+    } else if crlf > lf {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// Rewrite a `{ … }` list with new items, keeping its layout: one line with

@@ -60,7 +60,7 @@ fn render(report: &Report) -> String {
             Some(json!({
                 "path": f.display,
                 "edits": edits,
-                "diff": diff::unified(&f.display, &original, &c.rewritten),
+                "diff": diff::unified(f.display_raw.as_deref().unwrap_or(f.display.as_bytes()), &original, &c.rewritten),
                 "written": c.written,
             }))
         })

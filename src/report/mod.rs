@@ -48,11 +48,15 @@ pub enum ProblemKind {
     #[error("cannot scan {0}")]
     Walk(String),
     #[error(
-        "skipped: {size} bytes is above the {limit} byte limit for source files (minified or generated?)"
+        "skipped: {size} bytes is above the {limit} byte limit for source files (minified or generated?){}",
+        legacy_note(*legacy)
     )]
-    TooLarge { size: u64, limit: u64 },
-    #[error("skipped: not valid UTF-8 (invalid byte at offset {0}); left untouched")]
-    NotUtf8(usize),
+    TooLarge { size: u64, limit: u64, legacy: bool },
+    #[error(
+        "skipped: not valid UTF-8 (invalid byte at offset {offset}); left untouched{}",
+        legacy_note(*legacy)
+    )]
+    NotUtf8 { offset: usize, legacy: bool },
     #[error("not written: {0}")]
     NotWritten(String),
     /// After `--typecheck`: rolled back, or kept with new errors.
@@ -61,15 +65,33 @@ pub enum ProblemKind {
     /// A project file (package.json, tsconfig) stepup could not use.
     #[error("{0}")]
     Project(String),
+    /// A `.stepup-*.tmp` file an interrupted write left behind.
+    #[error(
+        "a temporary file left by an interrupted `stepup migrate --write` (not scanned): it holds \
+         the rewrite or the original of a file next to it; compare, then delete it"
+    )]
+    StaleTemp,
+}
+
+/// What a skipped file that names the legacy API adds to its message.
+fn legacy_note(legacy: bool) -> &'static str {
+    if legacy {
+        "; it names the legacy MFA API, so stepup cannot vouch for it: migrate it by hand, \
+         or --exclude it if it is generated"
+    } else {
+        ""
+    }
 }
 
 impl ProblemKind {
-    /// A failure (unreadable, unwritable) rather than a deliberate skip.
+    /// A failure (unreadable, unwritable, a skipped file that names the
+    /// legacy API) rather than a deliberate skip or a note.
     pub fn is_error(&self) -> bool {
-        !matches!(
-            self,
-            ProblemKind::TooLarge { .. } | ProblemKind::NotUtf8(_) | ProblemKind::Project(_)
-        )
+        match self {
+            ProblemKind::TooLarge { legacy, .. } | ProblemKind::NotUtf8 { legacy, .. } => *legacy,
+            ProblemKind::Project(_) | ProblemKind::StaleTemp => false,
+            _ => true,
+        }
     }
 }
 
@@ -109,6 +131,8 @@ pub struct Change {
 pub struct FileOutcome {
     pub path: PathBuf,
     pub display: String,
+    /// The display path's bytes when they are not valid UTF-8.
+    pub display_raw: Option<Vec<u8>>,
     pub findings: Vec<Located>,
     pub change: Option<Change>,
     /// The text as it was before the run, kept for files with findings

@@ -94,7 +94,9 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
 type Discovered = (Vec<Target>, Vec<Manifest>, Vec<Problem>);
 
 /// Every file and package.json under every root, in a fixed order, each
-/// with its path as the user sees it: relative to the working directory.
+/// with its path as the user sees it: relative to the working directory. A
+/// file given twice (`a.tsx ./a.tsx`, a directory and a file in it, a hard
+/// link) is kept once, under the first name it was reached by.
 fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     let cwd = std::env::current_dir()
         .map(|d| normalize(&d))
@@ -124,6 +126,16 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
                 .into_iter()
                 .map(|e| Problem::new(shown, ProblemKind::Walk(e))),
         );
+        problems.extend(
+            d.stale
+                .into_iter()
+                .map(|t| Problem::new(t.display, ProblemKind::StaleTemp)),
+        );
+    }
+    if opts.roots.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        targets.retain(|t| file_id(&t.path).is_none_or(|id| seen.insert(id)));
+        manifests.retain(|m| file_id(&m.path).is_none_or(|id| seen.insert(id)));
     }
     // The same file under two roots (`src src/a.ts`) is one file.
     targets.sort_by(|a, b| a.display.cmp(&b.display));
@@ -131,6 +143,18 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     manifests.sort_by(|a, b| a.display.cmp(&b.display));
     manifests.dedup_by(|a, b| a.path == b.path);
     Ok((targets, manifests, problems))
+}
+
+/// What makes two paths the same file: device and inode where there are inodes.
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<PathBuf> {
+    path.canonicalize().ok()
 }
 
 /// What pass 1 learns of one file.
@@ -256,6 +280,7 @@ fn process_file(
     let mut outcome = FileOutcome {
         path: t.path.clone(),
         display: t.display.clone(),
+        display_raw: t.display_raw.clone(),
         findings: vec![],
         change: None,
         original: None,
@@ -278,6 +303,7 @@ fn process_file(
                         SourceError::TooLarge(size) => ProblemKind::TooLarge {
                             size,
                             limit: MAX_FILE_BYTES,
+                            legacy: streamed_names_legacy_api(engine, &t.path),
                         },
                     };
                     return skipped(outcome, kind);
@@ -287,7 +313,13 @@ fn process_file(
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
-        Err(e) => return skipped(outcome, ProblemKind::NotUtf8(e.utf8_error().valid_up_to())),
+        Err(e) => {
+            let kind = ProblemKind::NotUtf8 {
+                offset: e.utf8_error().valid_up_to(),
+                legacy: engine.names_legacy_api(e.as_bytes()),
+            };
+            return skipped(outcome, kind);
+        }
     };
     let path = normalize(&t.path);
     let mock = manual_mock_of(&path, engine.table());
@@ -329,6 +361,15 @@ fn manual_mock_of(path: &Path, table: &crate::table::Table) -> Option<String> {
         .filter(|&i| i > module.rfind('/').map_or(0, |j| j + 1))?;
     module.truncate(stem_end);
     table.is_dynamic_module(&module).then_some(module)
+}
+
+/// Does a file too large to hold name the legacy API? Read in chunks, never
+/// whole; a file that cannot be read again counts as naming it.
+fn streamed_names_legacy_api(engine: &Engine, path: &Path) -> bool {
+    open_regular(path)
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .and_then(|f| engine.reader_names_legacy_api(f))
+        .unwrap_or(true)
 }
 
 /// A file the session could not analyse: its outcome carries the problem.

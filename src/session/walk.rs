@@ -36,6 +36,35 @@ pub struct ConfigGlobs {
 pub struct Target {
     pub path: PathBuf,
     pub display: String,
+    /// The display path's bytes when they are not valid UTF-8 (`display`
+    /// then has U+FFFD in their place): patches name the file by these.
+    pub display_raw: Option<Vec<u8>>,
+}
+
+impl Target {
+    /// `path` found under `root`, shown as `base/<relative path>`.
+    fn new(path: PathBuf, root: &Path, base: &str) -> Target {
+        let display = joined(base, &relative_display(&path, root));
+        let display_raw = relative_display_raw(&path, root).map(|rel| {
+            let mut raw = base.as_bytes().to_vec();
+            if !raw.is_empty() && !rel.is_empty() {
+                raw.push(b'/');
+            }
+            raw.extend_from_slice(&rel);
+            raw
+        });
+        Target {
+            path,
+            display,
+            display_raw,
+        }
+    }
+}
+
+/// `.stepup-XXXXXX.tmp`: a temporary file of a write, left by a killed run.
+pub fn is_stale_temp(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    name.starts_with(b".stepup-") && name.ends_with(b".tmp")
 }
 
 #[derive(Debug)]
@@ -45,6 +74,8 @@ pub struct Discovery {
     pub manifests: Vec<Target>,
     /// Unreadable directories, symlink loops…: reported, the walk goes on.
     pub errors: Vec<String>,
+    /// Temporary files an interrupted write left behind (never scanned).
+    pub stale: Vec<Target>,
 }
 
 /// Every JS/TS file under `root` (or `root` itself when it is a file), sorted.
@@ -59,8 +90,12 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
     }
     let builder = walker(root, opts, config)?;
     // Walk in parallel (ripgrep's walker); the order is fixed by sorting after.
-    let found: Mutex<(Vec<Target>, Vec<Target>, Vec<String>)> =
-        Mutex::new((vec![], vec![], vec![]));
+    let found: Mutex<Discovery> = Mutex::new(Discovery {
+        targets: vec![],
+        manifests: vec![],
+        errors: vec![],
+        stale: vec![],
+    });
     builder.build_parallel().run(|| {
         let found = &found;
         Box::new(move |entry| {
@@ -71,36 +106,45 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
                         return WalkState::Continue;
                     }
                     let path = e.into_path();
-                    let manifest = path.file_name().is_some_and(|n| n == "package.json")
+                    let Some(name) = path.file_name() else {
+                        return WalkState::Continue;
+                    };
+                    let stale = is_stale_temp(name);
+                    let manifest = name == "package.json"
                         && !path.components().any(|c| c.as_os_str() == "node_modules");
-                    if manifest || (Lang::from_path(&path).is_some() && !is_minified_name(&path)) {
-                        let display = joined(base, &relative_display(&path, root));
-                        let mut found = found.lock().expect("walk results");
-                        let list = if manifest { &mut found.1 } else { &mut found.0 };
-                        list.push(Target { path, display });
+                    let source = Lang::from_path(&path).is_some() && !is_minified_name(&path);
+                    if stale || manifest || source {
+                        let t = Target::new(path, root, base);
+                        let mut f = found.lock().expect("walk results");
+                        match (stale, manifest) {
+                            (true, _) => f.stale.push(t),
+                            (_, true) => f.manifests.push(t),
+                            _ => f.targets.push(t),
+                        }
                     }
                 }
-                Err(err) => found.lock().expect("walk results").2.push(err.to_string()),
+                Err(err) => found
+                    .lock()
+                    .expect("walk results")
+                    .errors
+                    .push(err.to_string()),
             }
             WalkState::Continue
         })
     });
-    let (mut targets, mut manifests, mut errors) = found.into_inner().expect("walk results");
-    if targets.is_empty() && errors.is_empty() {
+    let mut d = found.into_inner().expect("walk results");
+    if d.targets.is_empty() && d.errors.is_empty() {
         return Err(format!(
             "{shown}: no JavaScript or TypeScript file to check in it (.gitignore, hidden files, \
              node_modules and build output are skipped, and so is what --include/--exclude or \
              the config file leave out; --no-ignore scans everything)"
         ));
     }
-    errors.sort();
-    targets.sort_by(|a, b| a.display.cmp(&b.display));
-    manifests.sort_by(|a, b| a.display.cmp(&b.display));
-    Ok(Discovery {
-        targets,
-        manifests,
-        errors,
-    })
+    d.errors.sort();
+    for list in [&mut d.targets, &mut d.manifests, &mut d.stale] {
+        list.sort_by(|a, b| a.display.cmp(&b.display));
+    }
+    Ok(d)
 }
 
 /// A file named on the command line: scanned even if an ignore file skips
@@ -112,11 +156,13 @@ fn discover_file(path: &Path, base: &str, config: Option<&Override>) -> Result<D
         targets: vec![],
         manifests: vec![],
         errors: vec![],
+        stale: vec![],
     };
-    let target = Target {
-        path: path.to_path_buf(),
-        display: base.to_string(),
-    };
+    let mut target = Target::new(path.to_path_buf(), path, "");
+    target.display = base.to_string();
+    if target.display_raw.is_some() {
+        target.display_raw = relative_display_raw(path, Path::new(""));
+    }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if config.is_some_and(|c| c.matched(path, false).is_ignore()) {
         return Ok(out);
@@ -171,6 +217,9 @@ fn walker(
     let mut builder = WalkBuilder::new(root);
     builder
         .standard_filters(!opts.no_ignore)
+        // Hidden files are skipped below, all but the temporary files of a
+        // killed write, which are reported.
+        .hidden(false)
         .require_git(false)
         .follow_links(false);
     if !opts.include.is_empty() || !opts.exclude.is_empty() {
@@ -189,6 +238,9 @@ fn walker(
     if skip_dirs || config.is_some() {
         builder.filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            if skip_dirs && e.depth() > 0 && is_hidden(e) {
+                return !is_dir && is_stale_temp(e.file_name());
+            }
             let skipped = skip_dirs
                 && is_dir
                 && e.file_name()
@@ -201,6 +253,22 @@ fn walker(
         });
     }
     Ok(builder)
+}
+
+/// Hidden as the `ignore` crate's standard filters count it: a name starting
+/// with a dot, and on Windows also the hidden attribute.
+fn is_hidden(e: &ignore::DirEntry) -> bool {
+    #[cfg(windows)]
+    {
+        use std::os::windows::fs::MetadataExt;
+        const FILE_ATTRIBUTE_HIDDEN: u32 = 0x2;
+        if e.metadata()
+            .is_ok_and(|m| m.file_attributes() & FILE_ATTRIBUTE_HIDDEN != 0)
+        {
+            return true;
+        }
+    }
+    e.file_name().as_encoded_bytes().first() == Some(&b'.')
 }
 
 fn is_minified_name(path: &Path) -> bool {
@@ -243,4 +311,26 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
         .or_else(|| pathdiff::diff_paths(path, cwd))
         .unwrap_or_else(|| path.to_path_buf());
     slashed(&rel)
+}
+
+/// The bytes of `relative_display` when the path is not valid UTF-8.
+#[cfg(unix)]
+pub fn relative_display_raw(path: &Path, root: &Path) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStrExt;
+    if path.to_str().is_some() {
+        return None;
+    }
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<&[u8]> = rel.components().map(|c| c.as_os_str().as_bytes()).collect();
+    let joined = parts.join(&b'/');
+    Some(match joined.strip_prefix(b"./") {
+        Some(rest) if root.as_os_str().is_empty() => rest.to_vec(),
+        _ => joined,
+    })
+}
+
+/// Paths are Unicode where they are not bytes.
+#[cfg(not(unix))]
+pub fn relative_display_raw(_: &Path, _: &Path) -> Option<Vec<u8>> {
+    None
 }

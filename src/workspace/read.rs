@@ -23,7 +23,12 @@ pub enum ReadError {
 }
 
 /// The bytes of the regular file at `path`, when it holds at most `limit`.
+/// A path that is not a regular file (a FIFO, a device, a directory) is not
+/// even opened: opening some devices has effects of its own.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    if !std::fs::metadata(path)?.file_type().is_file() {
+        return Err(ReadError::NotRegular);
+    }
     let mut file = open_regular(path)?;
     let size = file.metadata()?.len();
     if size > limit {
@@ -49,33 +54,22 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
 
 /// Open `path` for reading if it is a regular file. Opening a FIFO for
 /// reading blocks until a writer appears, so the file is opened non-blocking
-/// where the platform allows it and its type checked on the handle.
+/// (and never as a controlling terminal) and its type checked on the handle:
+/// a FIFO or device swapped in after a check by name is still refused.
 pub fn open_regular(path: &Path) -> Result<std::fs::File, ReadError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
+        use rustix::fs::OFlags;
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc_nonblock());
+        options.custom_flags((OFlags::NONBLOCK | OFlags::NOCTTY).bits() as i32);
     }
     let file = options.open(path)?;
     if !file.metadata()?.file_type().is_file() {
         return Err(ReadError::NotRegular);
     }
     Ok(file)
-}
-
-/// `O_NONBLOCK`: harmless on regular files, and keeps `open` from waiting on a FIFO.
-#[cfg(unix)]
-fn libc_nonblock() -> i32 {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        0o4000
-    }
-    #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    {
-        0x0004
-    }
 }
 
 #[cfg(test)]

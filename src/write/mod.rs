@@ -54,11 +54,18 @@ pub fn write_changes(report: &mut Report, opts: &WriteOptions) -> Result<(), Wri
         None => None,
     };
     let written = write_files(report, opts);
-    let mut kept = written.len();
+    count_written(report, &written, written.len());
     if let Some((compiler, before, keep_broken)) = &typecheck {
         let after = compiler.run().map_err(WriteError::CompilerFailedAfter)?;
-        kept -= verify_types(report, &written, before, &after, *keep_broken);
+        let rolled_back = verify_types(report, &written, before, &after, *keep_broken);
+        count_written(report, &written, written.len() - rolled_back);
     }
+    Ok(())
+}
+
+/// The summary counts what is on disk: `kept` files changed, and the edits
+/// of the files written (none of the files refused or failed).
+fn count_written(report: &mut Report, written: &[usize], kept: usize) {
     report.summary.files_changed = kept;
     report.summary.edits = written
         .iter()
@@ -66,20 +73,11 @@ pub fn write_changes(report: &mut Report, opts: &WriteOptions) -> Result<(), Wri
         .map(|c| c.edit_count)
         .sum();
     report.tally();
-    Ok(())
 }
 
 /// Why the dirty-tree guard will not let stepup write `path`, if it will not.
-pub fn refusal(git: &mut GitState, path: &Path, opts: &WriteOptions) -> Option<&'static str> {
-    match git.state(path) {
-        FileState::NoVcs if !opts.allow_no_vcs => {
-            Some("not inside a git work tree; pass --allow-no-vcs to write anyway")
-        }
-        FileState::Dirty if !opts.allow_dirty => {
-            Some("has uncommitted changes; commit or stash them, or pass --allow-dirty")
-        }
-        _ => None,
-    }
+pub fn guard_refusal(git: &mut GitState, path: &Path, opts: &WriteOptions) -> Option<String> {
+    refusal(&git.place(path).state, opts)
 }
 
 /// Write the changed files the guard allows; returns their indices.
@@ -98,9 +96,14 @@ fn write_files(report: &mut Report, opts: &WriteOptions) -> Vec<usize> {
         {
             continue;
         }
-        let outcome = match refusal(&mut git, &file.path, opts) {
-            Some(reason) => Err(reason.to_string()),
-            None => atomic_write(&file.path, &change.original, change.rewritten.as_bytes()),
+        let placed = git.place(&file.path);
+        let outcome = match refusal(&placed.state, opts) {
+            Some(reason) => Err(reason),
+            None => atomic_write(
+                &placed.physical,
+                &change.original,
+                change.rewritten.as_bytes(),
+            ),
         };
         match outcome {
             Ok(()) => {
@@ -115,6 +118,39 @@ fn write_files(report: &mut Report, opts: &WriteOptions) -> Vec<usize> {
     }
     report.problems.extend(problems);
     written
+}
+
+/// Why the guard does not let a file in `state` be written, if it does not.
+fn refusal(state: &FileState, opts: &WriteOptions) -> Option<String> {
+    let reason = match state {
+        FileState::Clean => return None,
+        FileState::NoVcs | FileState::NoGit if opts.allow_no_vcs => return None,
+        FileState::Dirty | FileState::Untracked | FileState::Unknowable if opts.allow_dirty => {
+            return None;
+        }
+        FileState::NoVcs => "not inside a git work tree; pass --allow-no-vcs to write anyway",
+        FileState::NoGit => {
+            "git is not on PATH, so stepup cannot check it for uncommitted changes; install git, \
+             or pass --allow-no-vcs to write without that check"
+        }
+        FileState::Dirty => "has uncommitted changes; commit or stash them, or pass --allow-dirty",
+        FileState::Untracked => {
+            "is not tracked by git (untracked or ignored), so git holds no copy of its original \
+             bytes; commit it first, or pass --allow-dirty"
+        }
+        FileState::Unknowable => {
+            "is marked assume-unchanged or skip-worktree, so git cannot tell whether it has \
+             uncommitted changes; pass --allow-dirty to write anyway"
+        }
+        FileState::GitFailed(message) => {
+            return Some(format!(
+                "git cannot tell whether it has uncommitted changes, so it is left unchanged: \
+                 {message}"
+            ));
+        }
+        FileState::Refused(reason) => return Some(reason.clone()),
+    };
+    Some(reason.to_string())
 }
 
 /// Roll back every written file with diagnostics the rewrite added (or,
