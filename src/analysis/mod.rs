@@ -256,9 +256,13 @@ pub struct LineIndex<'a> {
 }
 
 impl<'a> LineIndex<'a> {
+    /// Lines end where `line_col` says they do: at LF, or at CR in a file
+    /// with no LF at all.
     pub fn new(src: &'a str) -> LineIndex<'a> {
+        let cr_only = memchr::memchr(b'\n', src.as_bytes()).is_none();
+        let end = if cr_only { b'\r' } else { b'\n' };
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', src.as_bytes()).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(end, src.as_bytes()).map(|i| i + 1));
         LineIndex { src, starts }
     }
 
