@@ -85,6 +85,14 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
         report.files.push(f);
     }
     project_checks(engine, &manifests, &mut report, &mut problems);
+    problems.extend(
+        workspace
+            .take_problems()
+            .into_iter()
+            .map(|(path, message)| {
+                Problem::new(display_project_file(&path), ProblemKind::Project(message))
+            }),
+    );
     report
         .findings
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -92,6 +100,19 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     report.tally();
     report.summary.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// A project file outside the walk (a tsconfig, a package.json under
+/// `node_modules`) by its path from the working directory when it is under
+/// it, else in full.
+fn display_project_file(path: &Path) -> String {
+    let cwd = std::env::current_dir()
+        .map(|d| normalize(&d))
+        .unwrap_or_default();
+    match path.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => walk::relative_display(rel, Path::new("")),
+        _ => path.display().to_string(),
+    }
 }
 
 /// What the walk found: source files, package.json files, unreadable directories.
@@ -210,7 +231,10 @@ fn learn_aliases(
         .par_iter()
         .zip(firsts.par_iter())
         .filter(|(_, f)| f.candidate && f.bytes.as_deref().is_none_or(looks_like_barrel))
-        .flat_map_iter(|(t, _)| barrels::aliases(workspace, engine.table(), &normalize(&t.path)))
+        .flat_map_iter(|(t, _)| {
+            let path = normalize(&t.path);
+            barrels::aliases(&workspace.for_file(&path), engine.table(), &path)
+        })
         .collect();
     if aliases.is_empty() {
         return;
@@ -280,9 +304,10 @@ fn process_file(
         Err(e) => return skipped(outcome, ProblemKind::NotUtf8(e.utf8_error().valid_up_to())),
     };
     let path = normalize(&t.path);
+    let scoped = workspace.for_file(&path);
     let env = FileEnv {
         dir: path.parent().unwrap_or(Path::new("/")),
-        workspace,
+        workspace: &scoped,
     };
     let result = engine.process(&text, lang, &env);
     outcome.has_dynamic_import = result.has_dynamic_import;
