@@ -274,14 +274,19 @@ impl Resolver {
     /// none, such as an `extends` target that does not exist).
     fn report(&self, file: &Path, e: &ResolveError) {
         let (path, message) = describe(e);
-        let path = path.or_else(|| nearest_config(file));
-        if let Some(path) = path {
-            record(
-                &self.problems,
-                path,
-                format!("{message}; its paths and references are not used"),
-            );
-        }
+        let Some(path) = path.or_else(|| nearest_config(file)) else {
+            return;
+        };
+        // Paths in the message, from the config's own folder.
+        let message = match path.parent().map(|d| format!("{}/", d.display())) {
+            Some(dir) => message.replace(&dir, "./"),
+            None => message,
+        };
+        record(
+            &self.problems,
+            path,
+            format!("{message}; its paths and references are not used"),
+        );
     }
 }
 
@@ -334,10 +339,14 @@ fn describe(e: &ResolveError) -> (Option<PathBuf>, String) {
 
 fn cause(e: &ResolveError) -> String {
     match e {
-        ResolveError::Json(j) => format!(
-            "not valid JSON with comments (line {}, column {}): {}",
-            j.line, j.column, j.message
-        ),
+        ResolveError::Json(j) => {
+            // serde_json's message ends with the position, given first here.
+            let message = j.message.split(" at line ").next().unwrap_or(&j.message);
+            format!(
+                "not valid JSON with comments (line {}, column {}): {message}",
+                j.line, j.column
+            )
+        }
         ResolveError::IOError(io) => format!("cannot read: {io}"),
         ResolveError::TsconfigLoadFailed { source, .. } => cause(source),
         other => other.to_string(),
