@@ -12,6 +12,7 @@ pub mod sarif;
 
 use crate::finding::Severity;
 use crate::table::RuleInfo;
+use crate::workspace::manifest::SdkUse;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -104,6 +105,8 @@ pub struct FileOutcome {
     pub has_dynamic_import: bool,
     /// The file (as rewritten) imports TokenScope from sdk-api-core.
     pub needs_api_core: bool,
+    /// The SDK packages its code needs a step-up version of (project checks).
+    pub sdk_use: SdkUse,
 }
 
 /// What a run found, for any printer.

@@ -11,7 +11,7 @@ use crate::finding::Severity;
 use crate::lang::Lang;
 use crate::report::{Change, FileOutcome, Located, Problem, ProblemKind, Report, Summary};
 use crate::workspace::FsWorkspace;
-use crate::workspace::manifest::{self, Manifest};
+use crate::workspace::manifest::{self, Manifest, SourceUse, UseDetector};
 use crate::workspace::read::open_regular;
 use crate::workspace::resolve::normalize;
 use progress::Progress;
@@ -54,13 +54,14 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     let mut firsts = first_pass(&targets, engine, &progress);
     learn_aliases(engine, &workspace, &targets, &mut firsts);
     progress.next_pass();
+    let detector = UseDetector::new(engine.table());
     let files: Vec<FileOutcome> = targets
         .par_iter()
         .zip(firsts.into_par_iter())
         .filter_map(|(t, first)| {
             let r = first
                 .candidate
-                .then(|| process_file(engine, &workspace, t, first.bytes));
+                .then(|| process_file(engine, &workspace, &detector, t, first.bytes));
             progress.tick();
             r
         })
@@ -264,6 +265,7 @@ fn looks_like_barrel(bytes: &[u8]) -> bool {
 fn process_file(
     engine: &Engine,
     workspace: &FsWorkspace,
+    detector: &UseDetector,
     t: &Target,
     kept: Option<Vec<u8>>,
 ) -> FileOutcome {
@@ -276,6 +278,7 @@ fn process_file(
         problem: None,
         has_dynamic_import: false,
         needs_api_core: false,
+        sdk_use: Default::default(),
     };
     let Some(lang) = Lang::from_path(&t.path) else {
         return outcome;
@@ -313,6 +316,17 @@ fn process_file(
     outcome.has_dynamic_import = result.has_dynamic_import;
     outcome.needs_api_core = result.needs_api_core;
     outcome.findings = locate(&result, &text, &t.display);
+    let rules: Vec<(&str, Severity)> = result
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.severity))
+        .collect();
+    outcome.sdk_use = detector.detect(
+        &rules,
+        &text,
+        result.rewritten.as_deref(),
+        result.has_dynamic_import,
+    );
     if let Some(rewritten) = result.rewritten {
         outcome.change = Some(Change {
             original: text.clone().into_bytes(),
@@ -361,17 +375,17 @@ fn project_checks(
     report: &mut Report,
     problems: &mut Vec<Problem>,
 ) {
-    let api_core_users: Vec<PathBuf> = report
+    let sources: Vec<SourceUse> = report
         .files
         .iter()
-        .filter(|r| r.needs_api_core)
-        .map(|r| normalize(&r.path))
+        .filter(|f| f.needs_api_core || f.sdk_use != Default::default())
+        .map(|f| SourceUse {
+            path: normalize(&f.path),
+            sdk: f.sdk_use,
+            needs_api_core: f.needs_api_core,
+        })
         .collect();
-    let needs_api_core = |dir: &Path| {
-        let dir = normalize(dir);
-        api_core_users.iter().any(|p| p.starts_with(&dir))
-    };
-    let (findings, manifest_problems) = manifest::check(manifests, engine.table(), &needs_api_core);
+    let (findings, manifest_problems) = manifest::check(manifests, engine.table(), &sources);
     report
         .findings
         .extend(findings.into_iter().map(|f| Located {

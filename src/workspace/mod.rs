@@ -5,6 +5,7 @@
 
 pub mod manifest;
 pub mod memory;
+pub mod npm_range;
 pub mod read;
 pub mod resolve;
 
