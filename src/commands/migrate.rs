@@ -36,7 +36,13 @@ pub fn run(args: MigrateArgs) -> Result<u8> {
             allow_no_vcs: args.allow_no_vcs,
             typecheck,
         };
-        if let Err(e) = write_changes(&mut report, &write) {
+        let outcome = write_changes(&mut report, &write);
+        if let Some(compiler) = &report.summary.type_checked_with
+            && opts.format == Format::Human
+        {
+            eprintln!("stepup: --typecheck runs {compiler}");
+        }
+        if let Err(e) = outcome {
             eprintln!("stepup: {e}");
             return Ok(EXIT_ERROR);
         }

@@ -124,6 +124,9 @@ pub struct Summary {
     pub infos: usize,
     pub problems: usize,
     pub elapsed_ms: u128,
+    /// With `--typecheck`: the compiler that ran, its version and command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_checked_with: Option<String>,
 }
 
 /// Everything one run produced, in a deterministic order.

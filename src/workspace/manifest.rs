@@ -171,7 +171,9 @@ const REQUIREMENTS: &[Requirement] = &[
         why: |low| {
             let value = "the rewrite imports TokenScope from @dynamic-labs-sdk/client as a value, exported as one from 1.18.0 on";
             if *low < Version::parse("0.14.0").expect("a version") {
-                format!("its MFA functions take no requestedScopes (TS2353) and it exports no TokenScope (TS2305) before 0.14.0; {value}")
+                format!(
+                    "its MFA functions take no requestedScopes (TS2353) and it exports no TokenScope (TS2305) before 0.14.0; {value}"
+                )
             } else {
                 format!("{value} (before, `export type`: TS1362)")
             }
@@ -309,7 +311,9 @@ fn check_version(p: &Parsed, req: &Requirement) -> Result<Option<ProjectFinding>
     let installed = || installed_version(&p.dir, req.package);
     // (what the spec lets in, the lowest version)
     let low: Option<(&str, Version)> = match classify(spec) {
-        Spec::Range(r) | Spec::Alias { range: r, .. } if !r.is_empty() || spec.trim().is_empty() => {
+        Spec::Range(r) | Spec::Alias { range: r, .. }
+            if !r.is_empty() || spec.trim().is_empty() =>
+        {
             let range = NpmRange::parse(r).map_err(|e| cannot(e.to_string()))?;
             let low = range
                 .min_version()
@@ -379,6 +383,31 @@ fn check_api_core(p: &Parsed, rules: &Table) -> Vec<ProjectFinding> {
             }
         }
     }
+}
+
+/// The root of the package-manager workspace `start` is in: the outermost
+/// folder above it whose package.json declares `workspaces` or that holds a
+/// pnpm-workspace.yaml; else the nearest folder with a package.json.
+pub fn workspace_root(start: &Path) -> Option<PathBuf> {
+    let mut nearest = None;
+    let mut outermost = None;
+    for dir in start.ancestors() {
+        let manifest = dir.join("package.json");
+        if manifest.is_file() {
+            nearest.get_or_insert_with(|| dir.to_path_buf());
+            let declares = read_text(&manifest)
+                .ok()
+                .and_then(|t| serde_json::from_str::<Value>(t.trim_start_matches('\u{feff}')).ok())
+                .is_some_and(|j| j.get("workspaces").is_some());
+            if declares {
+                outermost = Some(dir.to_path_buf());
+            }
+        }
+        if dir.join("pnpm-workspace.yaml").is_file() {
+            outermost = Some(dir.to_path_buf());
+        }
+    }
+    outermost.or(nearest)
 }
 
 /// (name, spec) of every dependency a package.json lists.

@@ -204,7 +204,9 @@ mod tests {
                     .as_ref()
                     .is_some_and(|r| r.satisfies(&Version::parse(version).unwrap()));
                 if got != want {
-                    failures.push(format!("satisfies({version}, {spec:?}): npm {want}, stepup {got}"));
+                    failures.push(format!(
+                        "satisfies({version}, {spec:?}): npm {want}, stepup {got}"
+                    ));
                 }
                 continue;
             }

@@ -290,6 +290,32 @@ impl Resolver {
     }
 }
 
+/// The projects a tsconfig's `references` name (a folder means its
+/// `tsconfig.json`), as absolute paths; empty when it has none.
+pub fn project_references(tsconfig: &Path) -> Result<Vec<PathBuf>, String> {
+    let text = super::read::read_text(tsconfig).map_err(|e| format!("cannot read: {e}"))?;
+    let config = TsConfig::parse(true, tsconfig, tsconfig, text).map_err(|e| {
+        format!(
+            "not valid JSON with comments (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let dir = tsconfig.parent().unwrap_or(Path::new("."));
+    Ok(config
+        .references
+        .iter()
+        .map(|r| {
+            let p = normalize(&dir.join(&r.path));
+            if p.is_dir() {
+                p.join("tsconfig.json")
+            } else {
+                p
+            }
+        })
+        .collect())
+}
+
 fn is_declaration(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     [".d.ts", ".d.mts", ".d.cts"]
