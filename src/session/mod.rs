@@ -91,7 +91,10 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
             .take_problems()
             .into_iter()
             .map(|(path, message)| {
-                Problem::new(display_project_file(&path), ProblemKind::Project(message))
+                Problem::new(
+                    display_project_file(&path, opts),
+                    ProblemKind::Project(message),
+                )
             }),
     );
     report
@@ -104,13 +107,20 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
 }
 
 /// A project file outside the walk (a tsconfig, a package.json under
-/// `node_modules`) by its path from the working directory when it is under
-/// it, else in full.
-fn display_project_file(path: &Path) -> String {
+/// `node_modules`) shown like the scanned files: from the given directory it
+/// is under (from the working directory for CI formats), else in full.
+fn display_project_file(path: &Path, opts: &SessionOptions) -> String {
     let cwd = std::env::current_dir()
         .map(|d| normalize(&d))
         .unwrap_or_default();
-    match path.strip_prefix(&cwd) {
+    let base = opts
+        .roots
+        .iter()
+        .filter(|r| !opts.paths_from_cwd && r.is_dir())
+        .map(|r| normalize(r))
+        .find(|r| path.starts_with(r))
+        .unwrap_or(cwd);
+    match path.strip_prefix(&base) {
         Ok(rel) if !rel.as_os_str().is_empty() => walk::relative_display(rel, Path::new("")),
         _ => path.display().to_string(),
     }

@@ -39,6 +39,12 @@ impl FsWorkspace {
         FileWorkspace { ws: self, file }
     }
 
+    /// Why `specifier`, imported from `file`, resolves to nothing (not even
+    /// a package); None when it resolves.
+    pub fn why_unresolved(&self, file: &Path, specifier: &str) -> Option<String> {
+        self.resolver.why_unresolved(file, specifier)
+    }
+
     /// Project files met so far that could not be used (an unreadable file,
     /// a tsconfig that does not parse), with the reason; each once.
     pub fn take_problems(&self) -> Vec<(PathBuf, String)> {

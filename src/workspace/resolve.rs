@@ -205,6 +205,22 @@ impl Resolver {
         (!in_package && Lang::from_path(&path).is_some()).then_some(path)
     }
 
+    /// Why `spec`, imported from `importer`, resolves to nothing at all
+    /// (not even a package): the resolver's reason. None when it resolves.
+    pub fn why_unresolved(&self, importer: &Path, spec: &str) -> Option<String> {
+        let dir = importer.parent()?;
+        let config = self.config_for(importer);
+        self.typed
+            .resolve_with_context(dir, spec, config.as_deref(), &mut ResolveContext::default())
+            .err()
+            .map(|e| match e {
+                ResolveError::NotFound(_) => {
+                    "no file, package or path alias of that name".to_string()
+                }
+                other => other.to_string(),
+            })
+    }
+
     /// Resolve from a directory when the importing file is not known (a
     /// barrel's own imports): the tsconfig is chosen for an `index.ts` there.
     pub fn resolve_from_dir(&self, dir: &Path, spec: &str) -> Option<PathBuf> {
@@ -432,6 +448,23 @@ mod tests {
             resolved(d.path(), "src/app.ts", "~/lib").as_deref(),
             Some("src/lib.ts")
         );
+    }
+
+    #[test]
+    fn why_a_specifier_does_not_resolve() {
+        let d = tree(&[
+            (
+                "node_modules/pkg/package.json",
+                r#"{ "name": "pkg", "main": "index.js" }"#,
+            ),
+            ("node_modules/pkg/index.js", ""),
+            ("src/app.ts", ""),
+        ]);
+        let app = d.path().canonicalize().unwrap().join("src/app.ts");
+        let r = Resolver::new();
+        assert_eq!(r.why_unresolved(&app, "pkg"), None);
+        assert!(r.why_unresolved(&app, "@/lib/dynamic").is_some());
+        assert!(r.why_unresolved(&app, "./missing").is_some());
     }
 
     #[test]
