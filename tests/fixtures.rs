@@ -164,7 +164,10 @@ fn run_project_fixture(dir: &Path) -> Result<(), Failed> {
     copy_tree(&input, work.path());
     if let Ok(spec) = std::fs::read_to_string(dir.join("symlinks.txt")) {
         if cfg!(not(unix)) {
-            eprintln!("{}: skipped, its symlinks are made on Unix only", dir.display());
+            eprintln!(
+                "{}: skipped, its symlinks are made on Unix only",
+                dir.display()
+            );
             return Ok(());
         }
         make_symlinks(&spec, work.path())?;
