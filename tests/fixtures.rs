@@ -13,13 +13,19 @@
 //! A project fixture (`input/` is a directory): `stepup migrate --write`
 //! runs on a copy; every file must then equal `expected/<same path>` (or stay
 //! as it was), and `stepup check` of the input must print `findings.txt`.
+//! Its stderr (the problems: project files that could not be used) must be
+//! `problems.txt` (nothing when absent), and it must exit 1 when
+//! `findings.txt` has an error or a warning, else 0.
+//! A `symlinks.txt` beside `input/` lists links to create in the copy first
+//! (`LINK -> TARGET`, one a line: a package manager's `node_modules` links
+//! to workspace packages, which git does not keep in a fixture).
 //!
 //! `STEPUP_BLESS=1 cargo test --test fixtures` rewrites the expected files
 //! from the current output, for review with `git diff`.
 
 mod common;
 
-use common::{copy_tree, files_under};
+use common::{copy_tree, files_under, make_symlinks};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -162,8 +168,19 @@ fn run_project_fixture(dir: &Path) -> Result<(), Failed> {
     let input = dir.join("input");
     let work = tempfile::tempdir().unwrap();
     copy_tree(&input, work.path());
+    if let Ok(spec) = std::fs::read_to_string(dir.join("symlinks.txt")) {
+        if cfg!(not(unix)) {
+            eprintln!(
+                "{}: skipped, its symlinks are made on Unix only",
+                dir.display()
+            );
+            return Ok(());
+        }
+        make_symlinks(&spec, work.path())?;
+    }
     let check = stepup(&["check", "--quiet", "."], work.path());
     let findings = String::from_utf8(check.stdout).unwrap();
+    let problems = String::from_utf8(check.stderr).unwrap();
     let out = stepup(&["migrate", "--write", "--allow-no-vcs", "."], work.path());
     if out.status.code() != Some(0) {
         return Err(format!("migrate failed: {}", String::from_utf8_lossy(&out.stderr)).into());
@@ -181,6 +198,11 @@ fn run_project_fixture(dir: &Path) -> Result<(), Failed> {
             }
         }
         std::fs::write(dir.join("findings.txt"), &findings).unwrap();
+        if problems.is_empty() {
+            let _ = std::fs::remove_file(dir.join("problems.txt"));
+        } else {
+            std::fs::write(dir.join("problems.txt"), &problems).unwrap();
+        }
         return Ok(());
     }
     let mut failures = Vec::new();
@@ -201,6 +223,23 @@ fn run_project_fixture(dir: &Path) -> Result<(), Failed> {
     if findings != want_findings {
         failures.push(format!(
             "findings differ\n--- expected\n{want_findings}--- actual\n{findings}"
+        ));
+    }
+    let want_problems = std::fs::read_to_string(dir.join("problems.txt")).unwrap_or_default();
+    if problems != want_problems {
+        failures.push(format!(
+            "problems (check's stderr) differ\n--- expected\n{want_problems}--- actual\n{problems}"
+        ));
+    }
+    // Legacy usage fails the check: errors, or warnings (--max-warnings 0).
+    let failing = want_findings
+        .lines()
+        .any(|l| l.contains("  error  ") || l.contains("  warning  "));
+    let want_code = if failing { 1 } else { 0 };
+    if check.status.code() != Some(want_code) {
+        failures.push(format!(
+            "check exited {:?}, expected {want_code}",
+            check.status.code()
         ));
     }
     // Idempotence over the whole project.

@@ -419,3 +419,281 @@ fn typecheck_flag_without_a_compiler_explains_and_writes_nothing() {
         EXPORT_TSX
     );
 }
+
+/// The Vite layout (`tsconfig.json` with `files: []` and `references`, the
+/// `@/*` paths only in `tsconfig.app.json`) copied into the harness env, with
+/// stubs for the type packages its configs name and, when `stale`, a
+/// project-level sdk-api-core copy whose TokenScope the SDK does not accept
+/// (TS2820).
+fn vite_project(env: &Path, stale: bool) -> tempfile::TempDir {
+    let work = work_dir(env);
+    let p = work.path();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project-vite-solution-style/input"),
+        p,
+    );
+    let write = |rel: &str, text: &str| {
+        let f = p.join(rel);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, text).unwrap();
+    };
+    // "types": ["vite/client"] and ["node"]: packages the harness does not install.
+    write(
+        "node_modules/vite/package.json",
+        r#"{ "name": "vite", "version": "0.0.0" }"#,
+    );
+    write("node_modules/vite/client.d.ts", "declare module '*.css';\n");
+    write(
+        "node_modules/@types/node/package.json",
+        r#"{ "name": "@types/node", "version": "0.0.0", "types": "index.d.ts" }"#,
+    );
+    write(
+        "node_modules/@types/node/index.d.ts",
+        "declare var __dirname: string;\n",
+    );
+    std::fs::copy(
+        harness_dir().join("stub-modules.d.ts"),
+        p.join("src/stub-modules.d.ts"),
+    )
+    .unwrap();
+    // The project's own compiler, as `npm install` links it (the search for
+    // one stops at the project's package.json).
+    std::fs::create_dir_all(p.join("node_modules/.bin")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        env.join("node_modules/typescript/bin/tsc"),
+        p.join("node_modules/.bin/tsc"),
+    )
+    .unwrap();
+    if stale {
+        let pkg = "node_modules/@dynamic-labs/sdk-api-core";
+        write(
+            &format!("{pkg}/package.json"),
+            r#"{ "name": "@dynamic-labs/sdk-api-core", "version": "0.0.1", "types": "index.d.ts" }"#,
+        );
+        write(
+            &format!("{pkg}/index.d.ts"),
+            "export * from './src/models/TokenScope';\n",
+        );
+        write(
+            &format!("{pkg}/src/models/TokenScope.d.ts"),
+            // Another value: enums of one name are compatible only member for member.
+            "export declare enum TokenScope {\n    Walletexport = \"wallet:export-v0\"\n}\n",
+        );
+    }
+    work
+}
+
+fn migrate_typecheck(dir: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let out = assert_cmd::Command::cargo_bin("stepup")
+        .unwrap()
+        .args(["migrate", "--write", "--allow-no-vcs", "--typecheck"])
+        .args(extra)
+        .arg(".")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// On Vite's solution-style layout `tsc -p tsconfig.json` checks no file;
+/// the referenced projects are checked (`tsc -b --noEmit`), so a broken
+/// rewrite is caught and rolled back.
+#[test]
+fn typecheck_flag_checks_the_referenced_projects_of_a_solution_style_tsconfig() {
+    let Some(env) = env_dir() else { return };
+    let work = vite_project(env, true);
+    let p = work.path();
+    let file = p.join("src/components/ExportKey.tsx");
+    let before = std::fs::read_to_string(&file).unwrap();
+    let (code, stderr) = migrate_typecheck(p, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("(TypeScript 5.9.3) -b ") && stderr.contains("tsconfig.json --noEmit"),
+        "the compiler and how it ran are named:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("src/components/ExportKey.tsx: rolled back: the rewrite added type errors")
+            && stderr.contains("TS2820"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before);
+}
+
+#[test]
+fn typecheck_flag_keeps_a_good_rewrite_of_a_solution_style_project() {
+    let Some(env) = env_dir() else { return };
+    let work = vite_project(env, false);
+    let p = work.path();
+    let (code, stderr) = migrate_typecheck(p, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains(" -b "), "{stderr}");
+    assert!(
+        std::fs::read_to_string(p.join("src/components/ExportKey.tsx"))
+            .unwrap()
+            .contains("verifyTotpMfa({ code, requestedScopes: [TokenScope.Walletexport] })")
+    );
+}
+
+/// A tsconfig that includes no file (here `files: []` with no references)
+/// would check nothing: refused, nothing written.
+#[test]
+fn typecheck_flag_refuses_a_tsconfig_that_includes_no_file() {
+    let Some(env) = env_dir() else { return };
+    let work = vite_project(env, false);
+    let p = work.path();
+    std::fs::write(p.join("tsconfig.empty.json"), r#"{ "files": [] }"#).unwrap();
+    let before = std::fs::read_to_string(p.join("src/components/ExportKey.tsx")).unwrap();
+    let (code, stderr) = migrate_typecheck(p, &["--tsconfig", "tsconfig.empty.json"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the tsconfig includes no file") && stderr.contains("TS18002"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("src/components/ExportKey.tsx")).unwrap(),
+        before
+    );
+}
+
+/// A stand-in `tsc` (a shell script) that logs its arguments and says
+/// which version it is; `out` is what a check prints.
+#[cfg(unix)]
+fn fake_tsc(dir: &Path, version: &str, out: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("node_modules/.bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let log = dir.join("tsc.log");
+    let script = format!(
+        "#!/bin/sh\necho \"$@\" >> '{}'\nif [ \"$1\" = --version ]; then echo 'Version {version}'; exit 0; fi\nprintf '%s' '{out}'\n[ -z '{out}' ]\n",
+        log.display()
+    );
+    let tsc = bin.join("tsc");
+    std::fs::write(&tsc, script).unwrap();
+    std::fs::set_permissions(&tsc, std::fs::Permissions::from_mode(0o755)).unwrap();
+    log
+}
+
+#[cfg(unix)]
+fn solution_project(dir: &Path) {
+    std::fs::write(
+        dir.join("tsconfig.json"),
+        r#"{ "files": [], "references": [{ "path": "./tsconfig.app.json" }, { "path": "./tsconfig.node.json" }] }"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("tsconfig.app.json"), r#"{ "include": ["src"] }"#).unwrap();
+    std::fs::write(
+        dir.join("tsconfig.node.json"),
+        r#"{ "include": ["vite.config.ts"] }"#,
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/Export.tsx"), EXPORT_TSX).unwrap();
+}
+
+/// `tsc -b` refuses `--noEmit` before TypeScript 5.6 (TS5094): each
+/// referenced project is checked with `-p` instead, never the solution file.
+#[cfg(unix)]
+#[test]
+fn typecheck_flag_checks_each_reference_with_an_older_typescript() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    solution_project(p);
+    let log = fake_tsc(p, "5.5.4", "");
+    let (code, stderr) = migrate_typecheck(p, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let log = std::fs::read_to_string(log).unwrap();
+    assert!(
+        log.contains("tsconfig.app.json --noEmit") && log.contains("tsconfig.node.json --noEmit"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("-b") && !log.contains("/tsconfig.json"),
+        "{log}"
+    );
+    assert!(
+        stderr.contains("(TypeScript 5.5.4) --noEmit -p on each project"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn typecheck_flag_builds_the_references_with_typescript_5_6_or_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    solution_project(p);
+    let log = fake_tsc(p, "7.0.2", "");
+    let (code, stderr) = migrate_typecheck(p, &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let log = std::fs::read_to_string(log).unwrap();
+    assert!(
+        log.contains("-b ") && log.contains("tsconfig.json --noEmit"),
+        "{log}"
+    );
+}
+
+/// A compiler that rejects the configuration checks no file (TS 7 removed
+/// `baseUrl`): refused, nothing written.
+#[cfg(unix)]
+#[test]
+fn typecheck_flag_refuses_a_configuration_the_compiler_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    solution_project(p);
+    fake_tsc(
+        p,
+        "7.0.2",
+        "tsconfig.app.json(9,21): error TS5102: Option baseUrl has been removed.",
+    );
+    let (code, stderr) = migrate_typecheck(p, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("rejects the configuration") && stderr.contains("TS5102"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("src/Export.tsx")).unwrap(),
+        EXPORT_TSX
+    );
+}
+
+/// A `node_modules/.bin/tsc` above the repository root (planted in a shared
+/// parent folder) is never run.
+#[cfg(unix)]
+#[test]
+fn typecheck_flag_never_runs_a_compiler_above_the_repository_root() {
+    let outer = tempfile::tempdir().unwrap();
+    let log = fake_tsc(outer.path(), "5.9.3", "");
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let git = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&repo)
+        .status()
+        .unwrap();
+    assert!(git.success());
+    std::fs::write(repo.join("tsconfig.json"), "{}").unwrap();
+    std::fs::write(repo.join("Export.tsx"), EXPORT_TSX).unwrap();
+    let (code, stderr) = migrate_typecheck(&repo, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("found no TypeScript compiler")
+            && stderr.contains("up to the repository root"),
+        "{stderr}"
+    );
+    assert!(!log.exists(), "the planted compiler ran");
+    assert_eq!(
+        std::fs::read_to_string(repo.join("Export.tsx")).unwrap(),
+        EXPORT_TSX
+    );
+    // Without git, a package.json marks the project's root the same way.
+    std::fs::remove_dir_all(repo.join(".git")).unwrap();
+    std::fs::write(repo.join("package.json"), r#"{ "name": "app" }"#).unwrap();
+    let (code, stderr) = migrate_typecheck(&repo, &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(!log.exists(), "the planted compiler ran");
+}

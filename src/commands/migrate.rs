@@ -46,7 +46,13 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
     let writes = args.write || args.interactive;
     let mut code = EXIT_OK;
     if writes {
-        match write_changes(&mut report, &write) {
+        let outcome = write_changes(&mut report, &write);
+        if let Some(compiler) = &report.summary.type_checked_with
+            && opts.format == Format::Human
+        {
+            io.err(&format!("stepup: --typecheck runs {compiler}\n"));
+        }
+        match outcome {
             Ok(()) => {}
             // The files are written: the report still says which.
             Err(e @ WriteError::CompilerFailedAfter(_)) => {

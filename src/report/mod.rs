@@ -13,6 +13,7 @@ pub mod sarif;
 
 use crate::finding::Severity;
 use crate::table::RuleInfo;
+use crate::workspace::manifest::SdkUse;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -143,6 +144,8 @@ pub struct FileOutcome {
     pub has_dynamic_import: bool,
     /// The file (as rewritten) imports TokenScope from sdk-api-core.
     pub needs_api_core: bool,
+    /// The SDK packages its code needs a step-up version of (project checks).
+    pub sdk_use: SdkUse,
 }
 
 /// What a run found, for any printer.
@@ -162,6 +165,9 @@ pub struct Summary {
     pub suppressed: usize,
     pub problems: usize,
     pub elapsed_ms: u128,
+    /// With `--typecheck`: the compiler that ran, its version and command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_checked_with: Option<String>,
 }
 
 /// Everything one run produced, in a deterministic order.

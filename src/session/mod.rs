@@ -11,7 +11,7 @@ use crate::finding::Severity;
 use crate::lang::Lang;
 use crate::report::{Change, FileOutcome, Located, Problem, ProblemKind, Report, Summary};
 use crate::workspace::FsWorkspace;
-use crate::workspace::manifest::{self, Manifest};
+use crate::workspace::manifest::{self, Manifest, SourceUse, UseDetector};
 use crate::workspace::read::open_regular;
 use crate::workspace::resolve::normalize;
 use progress::Progress;
@@ -51,12 +51,13 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     let mut firsts = first_pass(&targets, engine, &progress);
     learn_aliases(engine, &workspace, &targets, &mut firsts);
     progress.next_pass(firsts.iter().filter(|f| f.candidate).count());
+    let detector = UseDetector::new(engine.table());
     let files: Vec<FileOutcome> = targets
         .par_iter()
         .zip(firsts.into_par_iter())
         .filter(|(_, first)| first.candidate)
         .map(|(t, first)| {
-            let outcome = process_file(engine, &workspace, t, first.bytes);
+            let outcome = process_file(engine, &workspace, &detector, t, first.bytes);
             progress.tick();
             outcome
         })
@@ -81,6 +82,17 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
         report.files.push(f);
     }
     project_checks(engine, &manifests, &mut report, &mut problems);
+    problems.extend(
+        workspace
+            .take_problems()
+            .into_iter()
+            .map(|(path, message)| {
+                Problem::new(
+                    display_project_file(&path, opts),
+                    ProblemKind::Project(message),
+                )
+            }),
+    );
     report
         .findings
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -88,6 +100,15 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     report.tally();
     report.summary.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// A project file outside the walk (a tsconfig, a package.json under
+/// `node_modules`) shown like the scanned files: relative to the working directory.
+fn display_project_file(path: &Path, _opts: &SessionOptions) -> String {
+    let cwd = std::env::current_dir()
+        .map(|d| normalize(&d))
+        .unwrap_or_default();
+    walk::display_path(path, &cwd)
 }
 
 /// What the walk found: source files, package.json files, unreadable directories.
@@ -244,7 +265,10 @@ fn learn_aliases(
         .par_iter()
         .zip(firsts.par_iter())
         .filter(|(_, f)| f.barrel_shaped)
-        .flat_map_iter(|(t, _)| barrels::aliases(workspace, engine.table(), &normalize(&t.path)))
+        .flat_map_iter(|(t, _)| {
+            let path = normalize(&t.path);
+            barrels::aliases(&workspace.for_file(&path), engine.table(), &path)
+        })
         .collect();
     if aliases.is_empty() {
         return;
@@ -274,6 +298,7 @@ fn looks_like_barrel(bytes: &[u8]) -> bool {
 fn process_file(
     engine: &Engine,
     workspace: &FsWorkspace,
+    detector: &UseDetector,
     t: &Target,
     kept: Option<Vec<u8>>,
 ) -> FileOutcome {
@@ -287,6 +312,7 @@ fn process_file(
         problem: None,
         has_dynamic_import: false,
         needs_api_core: false,
+        sdk_use: Default::default(),
     };
     let Some(lang) = Lang::from_path(&t.path) else {
         return outcome;
@@ -323,15 +349,27 @@ fn process_file(
     };
     let path = normalize(&t.path);
     let mock = manual_mock_of(&path, engine.table());
+    let scoped = workspace.for_file(&path);
     let env = FileEnv {
         dir: path.parent().unwrap_or(Path::new("/")),
-        workspace,
+        workspace: &scoped,
         manual_mock_of: mock.as_deref(),
     };
     let result = engine.process(&text, lang, &env);
     outcome.has_dynamic_import = result.has_dynamic_import;
     outcome.needs_api_core = result.needs_api_core;
     outcome.findings = locate(&result, &text, &t.display);
+    let rules: Vec<(&str, Severity)> = result
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.severity))
+        .collect();
+    outcome.sdk_use = detector.detect(
+        &rules,
+        &text,
+        result.rewritten.as_deref(),
+        result.has_dynamic_import,
+    );
     if let Some(rewritten) = result.rewritten {
         outcome.change = Some(Change {
             original: text.clone().into_bytes(),
@@ -415,18 +453,18 @@ fn project_checks(
     report: &mut Report,
     problems: &mut Vec<Problem>,
 ) {
-    let api_core_users: Vec<PathBuf> = report
+    let sources: Vec<SourceUse> = report
         .files
         .iter()
-        .filter(|r| r.needs_api_core)
-        .map(|r| normalize(&r.path))
+        .filter(|f| f.needs_api_core || f.sdk_use != Default::default())
+        .map(|f| SourceUse {
+            path: normalize(&f.path),
+            sdk: f.sdk_use,
+            needs_api_core: f.needs_api_core,
+        })
         .collect();
-    let needs_api_core = |dir: &Path| {
-        let dir = normalize(dir);
-        api_core_users.iter().any(|p| p.starts_with(&dir))
-    };
     let table = engine.table();
-    let (findings, manifest_problems) = manifest::check(manifests, table, &needs_api_core);
+    let (findings, manifest_problems) = manifest::check(manifests, table, &sources);
     // package.json holds no comments: the config alone decides on these.
     report.findings.extend(
         findings

@@ -1,16 +1,32 @@
-//! Project checks (MIGRATION.md "Also report"): every package.json that
-//! depends on a Dynamic package is checked for an sdk-react-core range that
-//! allows versions without step-up authentication, a missing direct
-//! sdk-api-core dependency while code needs `TokenScope` from it, and a
-//! top-level sdk-api-core that differs from the version the installed SDK pins.
+//! Project checks on the `package.json` files under the scanned paths, for
+//! the packages whose code needs them:
+//!
+//! - `dependency-range`: the range of an SDK package allows a version older
+//!   than the first one with what the migrated code calls — sdk-react-core
+//!   4.76.0 (`useStepUpAuthentication`, the version Dynamic's guide names),
+//!   `@dynamic-labs-sdk/client` 1.18.0 (`TokenScope` as a value export, which
+//!   the rewrite imports; `requestedScopes` is there from 0.14.0),
+//!   `@dynamic-labs/client` 4.80.0 (`stepUpAuth`, its first published version);
+//! - `api-core-dependency`: code imports `TokenScope` from sdk-api-core
+//!   (after the rewrite) but that package is not a direct dependency;
+//! - `api-core-version`: the top-level sdk-api-core differs from the version
+//!   the installed sdk-react-core pins.
+//!
+//! A package.json is checked for a package only when source files it owns
+//! use that package's legacy API or its step-up API: the nearest
+//! package.json above a file that lists the package owns the file for it.
 
+use super::npm_range::{NpmRange, Spec, classify};
 use super::read::read_text;
-use crate::table::Table;
+use crate::finding::Severity;
+use crate::table::{CallRule, Family, Table};
+use nodejs_semver::Version;
 use serde_json::Value;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// The first sdk-react-core release with useStepUpAuthentication.
-const MIN_REACT_CORE: (u64, u64, u64) = (4, 76, 0);
+/// `@dynamic-labs/client`, the client object of React Native and headless apps.
+pub const CLIENT_MODULE: &str = "@dynamic-labs/client";
 
 /// A warning about one package.json (its rule is in the catalog).
 #[derive(Debug, Clone)]
@@ -28,116 +44,373 @@ pub struct Manifest {
     pub display: String,
 }
 
-/// `needs_api_core(dir)`: does a source file under `dir` import TokenScope
-/// from sdk-api-core (after the rewrite)?
+/// Which SDK packages a source file needs a step-up version of: it calls
+/// their legacy API (findings, a rewrite) or already their step-up API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SdkUse {
+    pub react_core: bool,
+    pub js_sdk: bool,
+    pub client: bool,
+}
+
+/// What the project checks need of one analysed source file.
+pub struct SourceUse {
+    /// Normalised absolute path.
+    pub path: PathBuf,
+    pub sdk: SdkUse,
+    /// The file (as rewritten) imports TokenScope from sdk-api-core.
+    pub needs_api_core: bool,
+}
+
+/// Tells which SDK packages a file uses, from its findings' rules and text.
+pub struct UseDetector {
+    react_rules: HashSet<String>,
+    js_rules: HashSet<String>,
+    client_rules: HashSet<String>,
+    react_core: String,
+    js_sdk: String,
+    step_up_hook: String,
+}
+
+fn rule_of(call: &CallRule) -> Option<&str> {
+    match call {
+        CallRule::ActionCheck { rule, .. } => Some(rule.0),
+        CallRule::Token(t) => Some(t.rule.0),
+        CallRule::Report(r) => Some(r.rule.0),
+        CallRule::Keep { .. } => None,
+    }
+}
+
+impl UseDetector {
+    pub fn new(table: &Table) -> UseDetector {
+        let mut react_rules = HashSet::new();
+        let mut js_rules = HashSet::new();
+        let mut client_rules = HashSet::new();
+        for hook in &table.hooks {
+            let calls = hook.call.iter().chain(hook.members.iter().map(|m| &m.call));
+            react_rules.extend(calls.filter_map(rule_of).map(str::to_string));
+        }
+        for f in &table.functions {
+            let set = match f.family {
+                Family::React => &mut react_rules,
+                Family::Js => &mut js_rules,
+            };
+            set.extend(rule_of(&f.call).map(str::to_string));
+        }
+        for p in &table.property_reads {
+            if p.family == Family::Js {
+                js_rules.insert(p.rule.0.to_string());
+            }
+        }
+        for c in &table.client_chains {
+            client_rules.extend(rule_of(&c.call).map(str::to_string));
+        }
+        UseDetector {
+            react_rules,
+            js_rules,
+            client_rules,
+            react_core: table.react_core_module.clone(),
+            js_sdk: table.js_sdk_module.clone(),
+            step_up_hook: table.step_up_hook.clone(),
+        }
+    }
+
+    /// `rules`: the file's findings (rule, severity); `text`: its text, and
+    /// `rewritten` the text after the rewrite, if any; `dynamic`: it imports
+    /// a Dynamic module (directly or through a barrel).
+    pub fn detect(
+        &self,
+        rules: &[(&str, Severity)],
+        text: &str,
+        rewritten: Option<&str>,
+        dynamic: bool,
+    ) -> SdkUse {
+        // Info findings are decisions to confirm, not legacy usage.
+        let legacy: Vec<&str> = rules
+            .iter()
+            .filter(|(_, s)| *s != Severity::Info)
+            .map(|(r, _)| *r)
+            .collect();
+        let active = !legacy.is_empty() || rewritten.is_some();
+        let after = rewritten.unwrap_or(text);
+        let names = |s: &str| text.contains(s) || after.contains(s);
+        let by_rule = |set: &HashSet<String>| legacy.iter().any(|r| set.contains(*r));
+        SdkUse {
+            react_core: by_rule(&self.react_rules)
+                || (active && names(&self.react_core))
+                || (dynamic && after.contains(&self.step_up_hook)),
+            js_sdk: by_rule(&self.js_rules)
+                || (active && names(&self.js_sdk))
+                || (dynamic && after.contains(&self.js_sdk) && after.contains("requestedScopes")),
+            client: by_rule(&self.client_rules)
+                || (active && names(CLIENT_MODULE))
+                || (dynamic && after.contains(".stepUpAuth.")),
+        }
+    }
+}
+
+/// The first version of an SDK package with what the migrated code calls.
+struct Requirement {
+    package: &'static str,
+    min: &'static str,
+    /// Why, given the lowest version the spec allows.
+    why: fn(&Version) -> String,
+    uses: fn(&SdkUse) -> bool,
+}
+
+const REQUIREMENTS: &[Requirement] = &[
+    Requirement {
+        package: "@dynamic-labs/sdk-react-core",
+        min: "4.76.0",
+        why: |_| "useStepUpAuthentication needs 4.76.0 or later".to_string(),
+        uses: |u| u.react_core,
+    },
+    Requirement {
+        package: "@dynamic-labs-sdk/client",
+        min: "1.18.0",
+        why: |low| {
+            let value = "the rewrite imports TokenScope from @dynamic-labs-sdk/client as a value, exported as one from 1.18.0 on";
+            if *low < Version::parse("0.14.0").expect("a version") {
+                format!(
+                    "its MFA functions take no requestedScopes (TS2353) and it exports no TokenScope (TS2305) before 0.14.0; {value}"
+                )
+            } else {
+                format!("{value} (before, `export type`: TS1362)")
+            }
+        },
+        uses: |u| u.js_sdk,
+    },
+    Requirement {
+        package: CLIENT_MODULE,
+        min: "4.80.0",
+        why: |_| "client.stepUpAuth is first published in 4.80.0".to_string(),
+        uses: |u| u.client,
+    },
+];
+
+/// A package.json, read and parsed.
+struct Parsed<'m> {
+    m: &'m Manifest,
+    dir: PathBuf,
+    text: String,
+    json: Value,
+}
+
+impl Parsed<'_> {
+    /// The spec of `package`, and the key it is listed under (an `npm:`
+    /// alias lists it under another name).
+    fn spec_of(&self, package: &str) -> Option<(&str, &str)> {
+        dependencies(&self.json)
+            .into_iter()
+            .find(|(key, spec)| match classify(spec) {
+                Spec::Alias { name, .. } => name == package,
+                _ => *key == package,
+            })
+    }
+
+    fn lists(&self, package: &str) -> bool {
+        self.spec_of(package).is_some()
+    }
+
+    fn finding(&self, rule: &'static str, key: &str, message: String) -> ProjectFinding {
+        let (line, column) = match self.text.find(&format!("\"{key}\"")) {
+            Some(off) => crate::analysis::line_col(&self.text, off),
+            None => (1, 1),
+        };
+        ProjectFinding {
+            path: self.m.display.clone(),
+            line,
+            column,
+            rule,
+            message,
+        }
+    }
+}
+
+/// The checks of every package.json; problems are (path, message) of files
+/// that cannot be read and versions that cannot be checked.
 pub fn check(
     manifests: &[Manifest],
     rules: &Table,
-    needs_api_core: &dyn Fn(&Path) -> bool,
+    sources: &[SourceUse],
 ) -> (Vec<ProjectFinding>, Vec<(String, String)>) {
-    let mut findings = Vec::new();
     let mut problems = Vec::new();
+    let mut parsed = Vec::new();
     for m in manifests {
-        match check_one(m, rules, needs_api_core) {
-            Ok(found) => findings.extend(found),
+        match parse(m) {
+            Ok(p) => parsed.push(p),
             Err(message) => problems.push((m.display.clone(), message)),
         }
+    }
+    // Deepest first: the first ancestor found is the nearest.
+    let mut order: Vec<usize> = (0..parsed.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(parsed[i].dir.components().count()));
+    let owner = |file: &Path, pick: &dyn Fn(&Parsed) -> bool| {
+        order
+            .iter()
+            .copied()
+            .find(|&i| file.starts_with(&parsed[i].dir) && pick(&parsed[i]))
+    };
+    let mut findings = Vec::new();
+    for req in REQUIREMENTS {
+        let owners: HashSet<usize> = sources
+            .iter()
+            .filter(|s| (req.uses)(&s.sdk))
+            .filter_map(|s| owner(&s.path, &|p| p.lists(req.package)))
+            .collect();
+        for i in sorted(owners) {
+            match check_version(&parsed[i], req) {
+                Ok(found) => findings.extend(found),
+                Err(message) => problems.push((parsed[i].m.display.clone(), message)),
+            }
+        }
+    }
+    let api_core_owners: HashSet<usize> = sources
+        .iter()
+        .filter(|s| s.needs_api_core)
+        .filter_map(|s| owner(&s.path, &|_| true))
+        .collect();
+    for i in sorted(api_core_owners) {
+        findings.extend(check_api_core(&parsed[i], rules));
     }
     (findings, problems)
 }
 
-/// The checks of one package.json; Err when it cannot be read. (A little
-/// over 80 lines: the three checks share the parsed manifest and the
-/// position look-up, and read best top to bottom.)
-fn check_one(
-    m: &Manifest,
-    rules: &Table,
-    needs_api_core: &dyn Fn(&Path) -> bool,
-) -> Result<Vec<ProjectFinding>, String> {
-    let mut findings = Vec::new();
-    {
-        let text = read_text(&m.path).map_err(|e| format!("cannot read: {e}"))?;
-        let json = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}'))
-            .map_err(|_| "not valid JSON; skipped".to_string())?;
-        let deps = dependencies(&json);
-        if !deps.iter().any(|(name, _)| rules.is_dynamic_module(name)) {
-            return Ok(findings);
-        }
-        let dir = m.path.parent().unwrap_or(Path::new("."));
-        let at = |key: &str| -> (usize, usize) {
-            let needle = format!("\"{key}\"");
-            match text.find(&needle) {
-                Some(off) => crate::analysis::line_col(&text, off),
-                None => (1, 1),
-            }
-        };
-        let mut push = |rule: &'static str, key: &str, message: String| {
-            let (line, column) = at(key);
-            findings.push(ProjectFinding {
-                path: m.display.clone(),
-                line,
-                column,
-                rule,
-                message,
-            });
-        };
-        let react_core = &rules.react_core_module;
-        if let Some((_, range)) = deps.iter().find(|(n, _)| *n == react_core.as_str())
-            && let Some(low) = lowest_version(range)
-            && low < MIN_REACT_CORE
-        {
-            push(
-                "dependency-range",
-                react_core,
-                format!(
-                    "\"{react_core}\": \"{range}\" allows {}.{}.{}; useStepUpAuthentication needs 4.76.0 or later: use \"^4.76.0\" or newer",
-                    low.0, low.1, low.2
-                ),
-            );
-        }
-        let api_core = &rules.api_core_module;
-        let pinned = installed_dependency(dir, react_core, api_core);
-        let listed = deps
-            .iter()
-            .find(|(n, _)| *n == api_core.as_str())
-            .map(|(_, r)| *r);
-        match listed {
-            None if needs_api_core(dir) => {
-                let pin = pinned
-                    .as_deref()
-                    .map(|v| {
-                        format!(" at the version the installed SDK pins: \"{api_core}\": \"{v}\"")
-                    })
-                    .unwrap_or_default();
-                push(
-                    "api-core-dependency",
-                    "dependencies",
-                    format!(
-                        "code here imports TokenScope from {api_core}, which is not a direct dependency (pnpm and Yarn PnP will not resolve it); add it{pin}"
-                    ),
-                );
-            }
-            Some(range) => {
-                let installed = installed_version(dir, api_core);
-                if let (Some(pinned), Some(installed)) = (pinned.as_deref(), installed.as_deref())
-                    && pinned != installed
-                {
-                    push(
-                        "api-core-version",
-                        api_core,
-                        format!(
-                            "\"{api_core}\": \"{range}\" installs {installed}, but {react_core} pins {pinned}: TokenScope from a different copy fails to type-check (TS2322); pin \"{api_core}\": \"{pinned}\""
-                        ),
-                    );
-                }
-            }
-            None => {}
-        }
-    }
-    Ok(findings)
+fn sorted(set: HashSet<usize>) -> Vec<usize> {
+    let mut v: Vec<usize> = set.into_iter().collect();
+    v.sort();
+    v
 }
 
-/// (name, range) of every dependency a package.json lists.
+fn parse(m: &Manifest) -> Result<Parsed<'_>, String> {
+    let text = read_text(&m.path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = text.trim_start_matches('\u{feff}').to_string();
+    let json = serde_json::from_str::<Value>(&text)
+        .map_err(|e| format!("not valid JSON ({e}); skipped"))?;
+    Ok(Parsed {
+        m,
+        dir: super::resolve::normalize(m.path.parent().unwrap_or(Path::new("."))),
+        text,
+        json,
+    })
+}
+
+/// `dependency-range` for one package: Ok(None) when the spec is recent
+/// enough, Err when it cannot be checked.
+fn check_version(p: &Parsed, req: &Requirement) -> Result<Option<ProjectFinding>, String> {
+    let Some((key, spec)) = p.spec_of(req.package) else {
+        return Ok(None);
+    };
+    let min = Version::parse(req.min).expect("a valid minimum");
+    let cannot = |why: String| {
+        format!(
+            "cannot check \"{key}\": \"{spec}\": {why}; {} needs {} or later",
+            req.package, req.min
+        )
+    };
+    let installed = || installed_version(&p.dir, req.package);
+    // (what the spec lets in, the lowest version)
+    let low: Option<(&str, Version)> = match classify(spec) {
+        Spec::Range(r) | Spec::Alias { range: r, .. }
+            if !r.is_empty() || spec.trim().is_empty() =>
+        {
+            let range = NpmRange::parse(r).map_err(|e| cannot(e.to_string()))?;
+            let low = range
+                .min_version()
+                .ok_or_else(|| cannot(format!("`{r}` admits no version")))?;
+            Some(("allows", low))
+        }
+        Spec::Workspace(r) if !matches!(r, "" | "*" | "^" | "~") => {
+            let range = NpmRange::parse(r).map_err(|e| cannot(e.to_string()))?;
+            range.min_version().map(|v| ("allows", v))
+        }
+        // Not a range: what is installed is what compiles.
+        other => match installed() {
+            Some(v) => Some(("installs", v)),
+            // The newest release is at or above every minimum.
+            None if matches!(other, Spec::Tag("latest") | Spec::Alias { .. }) => None,
+            None => {
+                return Err(cannot(
+                    "not a version range, and the package is not installed here to tell which version it is".to_string(),
+                ));
+            }
+        },
+    };
+    Ok(low.filter(|(_, low)| *low < min).map(|(verb, low)| {
+        p.finding(
+            "dependency-range",
+            key,
+            format!(
+                "\"{key}\": \"{spec}\" {verb} {low}; {}: use \"^{}\" or newer",
+                (req.why)(&low),
+                req.min
+            ),
+        )
+    }))
+}
+
+/// `api-core-dependency` and `api-core-version` for a package.json whose
+/// code imports TokenScope from sdk-api-core.
+fn check_api_core(p: &Parsed, rules: &Table) -> Vec<ProjectFinding> {
+    let react_core = &rules.react_core_module;
+    let api_core = &rules.api_core_module;
+    let pinned = installed_dependency(&p.dir, react_core, api_core);
+    match p.spec_of(api_core) {
+        None => {
+            let pin = pinned
+                .as_deref()
+                .map(|v| format!(" at the version the installed SDK pins: \"{api_core}\": \"{v}\""))
+                .unwrap_or_default();
+            vec![p.finding(
+                "api-core-dependency",
+                "dependencies",
+                format!(
+                    "code here imports TokenScope from {api_core}, which is not a direct dependency (pnpm and Yarn PnP will not resolve it); add it{pin}"
+                ),
+            )]
+        }
+        Some((key, range)) => {
+            let installed = installed_version(&p.dir, api_core).map(|v| v.to_string());
+            match (pinned.as_deref(), installed.as_deref()) {
+                (Some(pinned), Some(installed)) if pinned != installed => vec![p.finding(
+                    "api-core-version",
+                    key,
+                    format!(
+                        "\"{api_core}\": \"{range}\" installs {installed}, but {react_core} pins {pinned}: TokenScope from a different copy fails to type-check (TS2322); pin \"{api_core}\": \"{pinned}\""
+                    ),
+                )],
+                _ => vec![],
+            }
+        }
+    }
+}
+
+/// The root of the package-manager workspace `start` is in: the outermost
+/// folder above it whose package.json declares `workspaces` or that holds a
+/// pnpm-workspace.yaml; else the nearest folder with a package.json.
+pub fn workspace_root(start: &Path) -> Option<PathBuf> {
+    let mut nearest = None;
+    let mut outermost = None;
+    for dir in start.ancestors() {
+        let manifest = dir.join("package.json");
+        if manifest.is_file() {
+            nearest.get_or_insert_with(|| dir.to_path_buf());
+            let declares = read_text(&manifest)
+                .ok()
+                .and_then(|t| serde_json::from_str::<Value>(t.trim_start_matches('\u{feff}')).ok())
+                .is_some_and(|j| j.get("workspaces").is_some());
+            if declares {
+                outermost = Some(dir.to_path_buf());
+            }
+        }
+        if dir.join("pnpm-workspace.yaml").is_file() {
+            outermost = Some(dir.to_path_buf());
+        }
+    }
+    outermost.or(nearest)
+}
+
+/// (name, spec) of every dependency a package.json lists.
 fn dependencies(json: &Value) -> Vec<(&str, &str)> {
     ["dependencies", "devDependencies", "peerDependencies"]
         .iter()
@@ -151,22 +424,15 @@ fn dependencies(json: &Value) -> Vec<(&str, &str)> {
 
 /// The installed package.json of `name`, looked up like Node does from `dir`.
 fn installed_manifest(dir: &Path, name: &str) -> Option<Value> {
-    let mut cur = Some(dir);
-    while let Some(d) = cur {
-        let p = d.join("node_modules").join(name).join("package.json");
-        if let Ok(text) = read_text(&p) {
-            return serde_json::from_str(&text).ok();
-        }
-        cur = d.parent();
-    }
-    None
+    dir.ancestors().find_map(|d| {
+        let text = read_text(&d.join("node_modules").join(name).join("package.json")).ok()?;
+        serde_json::from_str(text.trim_start_matches('\u{feff}')).ok()
+    })
 }
 
-fn installed_version(dir: &Path, name: &str) -> Option<String> {
-    installed_manifest(dir, name)?
-        .get("version")?
-        .as_str()
-        .map(str::to_string)
+fn installed_version(dir: &Path, name: &str) -> Option<Version> {
+    let v = installed_manifest(dir, name)?;
+    Version::parse(v.get("version")?.as_str()?).ok()
 }
 
 /// The version spec the installed `package` declares for its dependency `dep`.
@@ -176,67 +442,4 @@ fn installed_dependency(dir: &Path, package: &str, dep: &str) -> Option<String> 
         .get(dep)?
         .as_str()
         .map(str::to_string)
-}
-
-/// The lowest version an npm range admits (None for tags, git, file: …).
-pub fn lowest_version(range: &str) -> Option<(u64, u64, u64)> {
-    let range = range.trim();
-    if range.is_empty() || range == "*" || range == "x" || range == "latest" {
-        return Some((0, 0, 0));
-    }
-    if range.contains(':') || range.contains('/') {
-        return None;
-    }
-    range
-        .split("||")
-        .filter_map(|alt| lowest_of_alternative(alt.trim()))
-        .min()
-}
-
-fn lowest_of_alternative(alt: &str) -> Option<(u64, u64, u64)> {
-    // A hyphen range or a set of comparators: the lower bound is the first
-    // comparator that is not an upper bound.
-    let mut lowest = None;
-    for token in alt.split_whitespace() {
-        if token == "-" {
-            continue;
-        }
-        if token.starts_with('<') {
-            lowest.get_or_insert((0, 0, 0));
-            continue;
-        }
-        let v = token.trim_start_matches(['^', '~', '>', '=', 'v']);
-        let mut parts = v.split('.').map(|p| {
-            if p == "x" || p == "X" || p == "*" {
-                Some(0)
-            } else {
-                p.split(['-', '+'])
-                    .next()
-                    .and_then(|n| n.parse::<u64>().ok())
-            }
-        });
-        let major = parts.next().flatten()?;
-        let minor = parts.next().flatten().unwrap_or(0);
-        let patch = parts.next().flatten().unwrap_or(0);
-        return Some((major, minor, patch));
-    }
-    lowest
-}
-
-#[cfg(test)]
-mod tests {
-    use super::lowest_version;
-
-    #[test]
-    fn lowest_versions_of_npm_ranges() {
-        assert_eq!(lowest_version("^4.20.1"), Some((4, 20, 1)));
-        assert_eq!(lowest_version("~4.76.0"), Some((4, 76, 0)));
-        assert_eq!(lowest_version(">=4.0.0 <5"), Some((4, 0, 0)));
-        assert_eq!(lowest_version("4.x"), Some((4, 0, 0)));
-        assert_eq!(lowest_version("^3.0.0 || ^4.80.0"), Some((3, 0, 0)));
-        assert_eq!(lowest_version("latest"), Some((0, 0, 0)));
-        assert_eq!(lowest_version("<5"), Some((0, 0, 0)));
-        assert_eq!(lowest_version("workspace:*"), None);
-        assert_eq!(lowest_version("4.96.3"), Some((4, 96, 3)));
-    }
 }

@@ -5,6 +5,7 @@
 
 pub mod manifest;
 pub mod memory;
+pub mod npm_range;
 pub mod read;
 pub mod resolve;
 
@@ -34,6 +35,48 @@ impl FsWorkspace {
     pub fn new() -> FsWorkspace {
         FsWorkspace::default()
     }
+
+    /// The workspace as seen from one source file: its own imports are
+    /// resolved with the tsconfig TypeScript would choose for that file.
+    pub fn for_file<'a>(&'a self, file: &'a Path) -> FileWorkspace<'a> {
+        FileWorkspace { ws: self, file }
+    }
+
+    /// Why `specifier`, imported from `file`, resolves to nothing (not even
+    /// a package); None when it resolves.
+    pub fn why_unresolved(&self, file: &Path, specifier: &str) -> Option<String> {
+        self.resolver.why_unresolved(file, specifier)
+    }
+
+    /// Project files met so far that could not be used (an unreadable file,
+    /// a tsconfig that does not parse), with the reason; each once.
+    pub fn take_problems(&self) -> Vec<(PathBuf, String)> {
+        self.resolver.take_problems()
+    }
+}
+
+/// `FsWorkspace` for the imports of one file (see `FsWorkspace::for_file`).
+pub struct FileWorkspace<'a> {
+    ws: &'a FsWorkspace,
+    file: &'a Path,
+}
+
+impl Workspace for FileWorkspace<'_> {
+    fn resolve(&self, from_dir: &Path, specifier: &str) -> Option<PathBuf> {
+        if self.file.parent() == Some(from_dir) {
+            self.ws.resolver.resolve(self.file, specifier)
+        } else {
+            self.ws.resolve(from_dir, specifier)
+        }
+    }
+
+    fn module_exports(&self, path: &Path) -> Option<Arc<ModuleExports>> {
+        self.ws.module_exports(path)
+    }
+
+    fn token_scopes(&self, dir: &Path) -> Option<Arc<HashSet<String>>> {
+        self.ws.token_scopes(dir)
+    }
 }
 
 fn cached<T>(cache: &Cache<T>, key: &Path, load: impl FnOnce() -> Option<T>) -> Option<Arc<T>> {
@@ -50,13 +93,8 @@ fn cached<T>(cache: &Cache<T>, key: &Path, load: impl FnOnce() -> Option<T>) -> 
 
 impl Workspace for FsWorkspace {
     fn resolve(&self, from_dir: &Path, specifier: &str) -> Option<PathBuf> {
-        // A bare specifier is a project module only through tsconfig paths/baseUrl.
-        if !specifier.starts_with('.') && !self.resolver.may_alias(from_dir) {
-            return None;
-        }
         self.resolver
-            .resolve(&normalize(from_dir), specifier)
-            .map(|p| normalize(&p))
+            .resolve_from_dir(&normalize(from_dir), specifier)
     }
 
     fn module_exports(&self, path: &Path) -> Option<Arc<ModuleExports>> {

@@ -1,10 +1,27 @@
-//! Module specifier → file, the way TypeScript and bundlers do it for the
-//! cases apps use: relative paths, `index` files, extensions, and the
-//! `paths`/`baseUrl` of the nearest tsconfig.json or jsconfig.json.
+//! Module specifier → file, the way TypeScript and the bundlers do it, with
+//! `oxc_resolver` (the resolver of Rolldown, Rspack and Biome): relative
+//! paths, `index` files, extensions and `./x.js` for `x.ts`, tsconfig
+//! `paths`/`baseUrl` with `extends` (a string, an array, a package) and
+//! project `references`, `package.json` `exports` and `imports` (`#subpath`),
+//! and workspace packages through the `node_modules` symlinks package
+//! managers create (followed to their real path, as TypeScript does).
+//!
+//! Which tsconfig applies to an importing file is TypeScript's choice: the
+//! nearest `tsconfig.json` that includes the file, directly or through one of
+//! its `references` (Vite's solution-style `tsconfig.json` with `files: []`
+//! hands `src/` to `tsconfig.app.json`). When none includes it, the nearest
+//! `tsconfig.json` or `jsconfig.json` applies anyway, as bundlers do.
+//! Every project file that cannot be read and every tsconfig that cannot be
+//! parsed is recorded with its path and the reason (`Resolver::take_problems`).
 
-use super::read::read_text;
+use super::read::{MAX_PROJECT_FILE_BYTES, ReadError, read_bounded};
 use crate::lang::Lang;
-use std::collections::HashMap;
+use oxc_resolver::{
+    FileMetadata, FileSystem, FileSystemOs, ResolveContext, ResolveError, ResolveOptions,
+    ResolverGeneric, TsConfig, TsconfigDiscovery,
+};
+use std::collections::{BTreeMap, HashMap};
+use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -30,240 +47,456 @@ pub fn normalize(p: &Path) -> PathBuf {
     out
 }
 
-const EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts", "cts"];
+/// What went wrong with a project file, by path (one entry per file).
+type Problems = Arc<Mutex<BTreeMap<PathBuf, String>>>;
 
-/// `compilerOptions.paths` / `baseUrl` of one tsconfig.json or jsconfig.json.
-#[derive(Debug, Default)]
-struct PathConfig {
-    base: Option<PathBuf>,
-    /// (pattern, targets), targets already made absolute.
-    paths: Vec<(String, Vec<PathBuf>)>,
+fn record(problems: &Problems, path: PathBuf, message: String) {
+    problems
+        .lock()
+        .expect("problems lock")
+        .entry(path)
+        .or_insert(message);
 }
 
-/// Module specifier → file, the way TypeScript and bundlers do it for the
-/// cases apps use: relative paths, `index` files, extensions, tsconfig paths.
-#[derive(Default)]
+/// The file system as the resolver sees it, with stepup's read rules: only
+/// regular files, never more than the project-file limit (a tsconfig that
+/// is a FIFO or a link to `/dev/zero` cannot hang the run). A file that
+/// exists but cannot be read is recorded.
+struct BoundedFs {
+    problems: Problems,
+}
+
+impl FileSystem for BoundedFs {
+    fn new() -> Self {
+        BoundedFs {
+            problems: Problems::default(),
+        }
+    }
+
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        read_bounded(path, MAX_PROJECT_FILE_BYTES).map_err(|e| {
+            if let ReadError::Io(io) = &e
+                && io.kind() == io::ErrorKind::NotFound
+            {
+                return io::Error::new(io::ErrorKind::NotFound, e.to_string());
+            }
+            record(
+                &self.problems,
+                path.to_path_buf(),
+                format!("cannot read: {e}; module resolution goes on without it"),
+            );
+            io::Error::other(e.to_string())
+        })
+    }
+
+    fn read_to_string(&self, path: &Path) -> io::Result<String> {
+        FileSystemOs::validate_string(self.read(path)?)
+    }
+
+    fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        FileSystemOs::metadata(path)
+    }
+
+    fn symlink_metadata(&self, path: &Path) -> io::Result<FileMetadata> {
+        FileSystemOs::symlink_metadata(path)
+    }
+
+    fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
+        FileSystemOs::read_link(path)
+    }
+
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        FileSystemOs::canonicalize(path)
+    }
+}
+
+/// Extensions tried for an extensionless specifier, in TypeScript's order.
+const EXTENSIONS: &[&str] = &[
+    ".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs",
+];
+
+fn options(conditions: &[&str], main_fields: &[&str]) -> ResolveOptions {
+    let alias = |from: &str, to: &[&str]| {
+        (
+            from.to_string(),
+            to.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    ResolveOptions {
+        tsconfig: Some(TsconfigDiscovery::Auto),
+        extensions: EXTENSIONS.iter().map(|e| e.to_string()).collect(),
+        // `./x.js` written for ESM, the file being x.ts (TypeScript's rule).
+        extension_alias: vec![
+            alias(".js", &[".ts", ".tsx", ".js"]),
+            alias(".jsx", &[".tsx", ".jsx"]),
+            alias(".mjs", &[".mts", ".mjs"]),
+            alias(".cjs", &[".cts", ".cjs"]),
+        ],
+        condition_names: conditions.iter().map(|c| c.to_string()).collect(),
+        main_fields: main_fields.iter().map(|c| c.to_string()).collect(),
+        main_files: vec!["index".into()],
+        symlinks: true,
+        node_path: false,
+        builtin_modules: false,
+        ..ResolveOptions::default()
+    }
+}
+
+/// Module specifier → source file, for files of one project tree.
 pub struct Resolver {
-    configs: Mutex<HashMap<PathBuf, Option<Arc<PathConfig>>>>,
+    /// TypeScript's view: the `types` condition and field first.
+    typed: ResolverGeneric<BoundedFs>,
+    /// The same without `types`, for a package whose types are only `.d.ts`
+    /// (its JavaScript entry holds the re-exports). Shares `typed`'s cache.
+    untyped: ResolverGeneric<BoundedFs>,
+    problems: Problems,
+    /// The tsconfig chosen for each importing file.
+    configs: Mutex<HashMap<PathBuf, Option<Arc<TsConfig>>>>,
+}
+
+impl Default for Resolver {
+    fn default() -> Resolver {
+        Resolver::new()
+    }
 }
 
 impl Resolver {
-    pub fn resolve(&self, from_dir: &Path, spec: &str) -> Option<PathBuf> {
-        if spec.starts_with("./") || spec.starts_with("../") || spec == "." || spec == ".." {
-            return try_file(&normalize(&from_dir.join(spec)));
+    pub fn new() -> Resolver {
+        let problems = Problems::default();
+        let fs = BoundedFs {
+            problems: problems.clone(),
+        };
+        let typed = ResolverGeneric::new_with_file_system(
+            fs,
+            options(
+                &["types", "import", "require", "default"],
+                &["types", "typings", "module", "main"],
+            ),
+        );
+        let untyped = typed.clone_with_options(options(
+            &["import", "require", "default"],
+            &["module", "main"],
+        ));
+        Resolver {
+            typed,
+            untyped,
+            problems,
+            configs: Mutex::default(),
         }
-        let config = self.config_for(from_dir)?;
-        for (pattern, targets) in &config.paths {
-            let captured = match pattern.split_once('*') {
-                Some((pre, post)) => spec
-                    .strip_prefix(pre)
-                    .and_then(|rest| rest.strip_suffix(post))
-                    .map(|s| s.to_string()),
-                None => (pattern == spec).then(String::new),
-            };
-            let Some(captured) = captured else { continue };
-            for t in targets {
-                let candidate = PathBuf::from(t.to_string_lossy().replace('*', &captured));
-                if let Some(found) = try_file(&normalize(&candidate)) {
-                    return Some(found);
+    }
+
+    /// The project source file `spec`, imported from `importer`, resolves to;
+    /// None for a package under `node_modules`, a file stepup does not parse,
+    /// or a specifier that does not resolve.
+    pub fn resolve(&self, importer: &Path, spec: &str) -> Option<PathBuf> {
+        let dir = importer.parent()?;
+        let config = self.config_for(importer);
+        let config = config.as_deref();
+        let found = |r: &ResolverGeneric<BoundedFs>| {
+            r.resolve_with_context(dir, spec, config, &mut ResolveContext::default())
+                .ok()
+                .map(|res| res.into_path_buf())
+        };
+        let mut path = found(&self.typed)?;
+        if is_declaration(&path) {
+            path = found(&self.untyped)?;
+        }
+        let in_package = path.components().any(|c| c.as_os_str() == "node_modules");
+        (!in_package && Lang::from_path(&path).is_some()).then_some(path)
+    }
+
+    /// Why `spec`, imported from `importer`, resolves to nothing at all
+    /// (not even a package): the resolver's reason. None when it resolves.
+    pub fn why_unresolved(&self, importer: &Path, spec: &str) -> Option<String> {
+        let dir = importer.parent()?;
+        let config = self.config_for(importer);
+        self.typed
+            .resolve_with_context(dir, spec, config.as_deref(), &mut ResolveContext::default())
+            .err()
+            .map(|e| match e {
+                ResolveError::NotFound(_) => {
+                    "no file, package or path alias of that name".to_string()
                 }
-            }
-        }
-        config
-            .base
-            .as_ref()
-            .and_then(|b| try_file(&normalize(&b.join(spec))))
+                other => other.to_string(),
+            })
     }
 
-    /// Could a bare specifier be a path alias or a baseUrl-relative module here?
-    pub fn may_alias(&self, dir: &Path) -> bool {
-        self.config_for(&normalize(dir))
-            .is_some_and(|c| c.base.is_some() || !c.paths.is_empty())
+    /// Resolve from a directory when the importing file is not known (a
+    /// barrel's own imports): the tsconfig is chosen for an `index.ts` there.
+    pub fn resolve_from_dir(&self, dir: &Path, spec: &str) -> Option<PathBuf> {
+        self.resolve(&dir.join("index.ts"), spec)
     }
 
-    /// The nearest tsconfig.json / jsconfig.json at or above `dir`.
-    fn config_for(&self, dir: &Path) -> Option<Arc<PathConfig>> {
-        let mut visited = Vec::new();
-        let mut cur = Some(dir);
-        let mut found = None;
-        while let Some(d) = cur {
-            if let Some(c) = self.configs.lock().expect("config cache").get(d) {
-                found = c.clone();
-                break;
-            }
-            visited.push(d.to_path_buf());
-            let file = ["tsconfig.json", "jsconfig.json"]
-                .iter()
-                .map(|n| d.join(n))
-                .find(|p| p.is_file());
-            if let Some(file) = file {
-                found = Some(Arc::new(load_config(&file, 0)));
-                break;
-            }
-            cur = d.parent();
+    /// Problems met so far (unreadable files, tsconfigs that do not parse),
+    /// by path; each is handed out once.
+    pub fn take_problems(&self) -> Vec<(PathBuf, String)> {
+        std::mem::take(&mut *self.problems.lock().expect("problems lock"))
+            .into_iter()
+            .collect()
+    }
+
+    /// The tsconfig TypeScript would use for `file`, cached per file.
+    fn config_for(&self, file: &Path) -> Option<Arc<TsConfig>> {
+        if let Some(hit) = self.configs.lock().expect("config cache").get(file) {
+            return hit.clone();
         }
-        let mut cache = self.configs.lock().expect("config cache");
-        for v in visited {
-            cache.insert(v, found.clone());
-        }
+        let found = self.find_config(file);
+        self.configs
+            .lock()
+            .expect("config cache")
+            .insert(file.to_path_buf(), found.clone());
         found
     }
+
+    fn find_config(&self, file: &Path) -> Option<Arc<TsConfig>> {
+        match self.typed.find_tsconfig(file) {
+            Ok(Some(config)) => return Some(config),
+            Ok(None) => {}
+            Err(e) => {
+                self.report(file, &e);
+                return None;
+            }
+        }
+        // No tsconfig.json includes the file: bundlers (Next.js, Vite
+        // plugins) still apply the nearest tsconfig.json or jsconfig.json.
+        for dir in file.ancestors().skip(1) {
+            for name in ["tsconfig.json", "jsconfig.json"] {
+                let candidate = dir.join(name);
+                let Ok(meta) = std::fs::metadata(&candidate) else {
+                    continue;
+                };
+                if !meta.is_file() {
+                    record(
+                        &self.problems,
+                        candidate,
+                        "not a regular file; ignored".to_string(),
+                    );
+                    continue;
+                }
+                return match self.typed.resolve_tsconfig(&candidate) {
+                    Ok(config) => Some(config),
+                    Err(e) => {
+                        self.report(file, &e);
+                        None
+                    }
+                };
+            }
+        }
+        None
+    }
+
+    /// Record why the tsconfig for `file` could not be loaded, under the
+    /// path of the config at fault (or the nearest one when the error names
+    /// none, such as an `extends` target that does not exist).
+    fn report(&self, file: &Path, e: &ResolveError) {
+        let (path, message) = describe(e);
+        let Some(path) = path.or_else(|| nearest_config(file)) else {
+            return;
+        };
+        // Paths in the message, from the config's own folder.
+        let message = match path.parent().map(|d| format!("{}/", d.display())) {
+            Some(dir) => message.replace(&dir, "./"),
+            None => message,
+        };
+        record(
+            &self.problems,
+            path,
+            format!("{message}; its paths and references are not used"),
+        );
+    }
 }
 
-/// Read a tsconfig, following a relative `extends` chain.
-fn load_config(file: &Path, depth: usize) -> PathConfig {
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let Ok(text) = read_text(file) else {
-        return PathConfig::default();
-    };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&strip_jsonc(&text)) else {
-        return PathConfig::default();
-    };
-    let mut config = match json.get("extends").and_then(|e| e.as_str()) {
-        Some(parent) if depth < 8 && parent.starts_with('.') => {
-            let mut p = dir.join(parent);
-            if p.extension().is_none() {
-                p.set_extension("json");
+/// The projects a tsconfig's `references` name (a folder means its
+/// `tsconfig.json`), as absolute paths; empty when it has none.
+pub fn project_references(tsconfig: &Path) -> Result<Vec<PathBuf>, String> {
+    let text = super::read::read_text(tsconfig).map_err(|e| format!("cannot read: {e}"))?;
+    let config = TsConfig::parse(true, tsconfig, tsconfig, text).map_err(|e| {
+        format!(
+            "not valid JSON with comments (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let dir = tsconfig.parent().unwrap_or(Path::new("."));
+    Ok(config
+        .references
+        .iter()
+        .map(|r| {
+            let p = normalize(&dir.join(&r.path));
+            if p.is_dir() {
+                p.join("tsconfig.json")
+            } else {
+                p
             }
-            load_config(&p, depth + 1)
-        }
-        _ => PathConfig::default(),
-    };
-    let options = json.get("compilerOptions");
-    if let Some(base) = options
-        .and_then(|o| o.get("baseUrl"))
-        .and_then(|b| b.as_str())
-    {
-        config.base = Some(dir.join(base));
-    }
-    if let Some(paths) = options
-        .and_then(|o| o.get("paths"))
-        .and_then(|p| p.as_object())
-    {
-        // Targets are relative to baseUrl when set, else to this config's folder.
-        let root = config.base.clone().unwrap_or_else(|| dir.to_path_buf());
-        config.paths = paths
+        })
+        .collect())
+}
+
+fn is_declaration(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    [".d.ts", ".d.mts", ".d.cts"]
+        .iter()
+        .any(|e| name.ends_with(e))
+}
+
+fn nearest_config(file: &Path) -> Option<PathBuf> {
+    file.ancestors().skip(1).find_map(|d| {
+        ["tsconfig.json", "jsconfig.json"]
             .iter()
-            .map(|(pattern, targets)| {
-                let targets = targets
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|t| t.as_str())
-                            .map(|t| root.join(t))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                (pattern.clone(), targets)
-            })
-            .collect();
-    }
-    config
+            .map(|n| d.join(n))
+            .find(|p| p.exists())
+    })
 }
 
-/// JSON with comments and trailing commas (tsconfig's dialect) → JSON.
-fn strip_jsonc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    let mut in_string = false;
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            if c == '\\' {
-                if let Some(n) = chars.next() {
-                    out.push(n);
-                }
-            } else if c == '"' {
-                in_string = false;
-            }
-            continue;
+/// The config a resolver error is about, and what to say of it.
+fn describe(e: &ResolveError) -> (Option<PathBuf>, String) {
+    match e {
+        ResolveError::TsconfigLoadFailed { path, source } => (Some(path.clone()), cause(source)),
+        ResolveError::Json(j) => (Some(j.path.clone()), cause(e)),
+        ResolveError::TsconfigSelfReference(p) => {
+            (Some(p.clone()), "its references name itself".to_string())
         }
-        match (c, chars.peek()) {
-            ('"', _) => {
-                in_string = true;
-                out.push(c);
-            }
-            ('/', Some('/')) => {
-                for n in chars.by_ref() {
-                    if n == '\n' {
-                        out.push('\n');
-                        break;
-                    }
-                }
-            }
-            ('/', Some('*')) => {
-                chars.next();
-                let mut prev = ' ';
-                for n in chars.by_ref() {
-                    if prev == '*' && n == '/' {
-                        break;
-                    }
-                    prev = n;
-                }
-            }
-            _ => out.push(c),
-        }
+        ResolveError::TsconfigNotFound(p) => (
+            None,
+            format!(
+                "cannot load the config `{}` it extends or references: not found",
+                p.display()
+            ),
+        ),
+        ResolveError::TsconfigCircularExtend(chain) => (
+            chain.paths().first().cloned(),
+            format!(
+                "its `extends` form a cycle: {}",
+                chain
+                    .paths()
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" → ")
+            ),
+        ),
+        other => (None, format!("cannot be loaded: {other}")),
     }
-    // Trailing commas before } or ].
-    let mut cleaned = String::with_capacity(out.len());
-    let bytes: Vec<char> = out.chars().collect();
-    let mut in_string = false;
-    for (i, &c) in bytes.iter().enumerate() {
-        if c == '"' && (i == 0 || bytes[i - 1] != '\\') {
-            in_string = !in_string;
-        }
-        if !in_string && c == ',' {
-            let next = bytes[i + 1..].iter().find(|c| !c.is_whitespace());
-            if matches!(next, Some('}') | Some(']')) {
-                continue;
-            }
-        }
-        cleaned.push(c);
-    }
-    cleaned
 }
 
-fn try_file(p: &Path) -> Option<PathBuf> {
-    if p.is_file() && Lang::from_path(p).is_some() {
-        return Some(p.to_path_buf());
-    }
-    // `./x.js` written for ESM, the file being x.ts.
-    if let Some(ext) = p.extension().and_then(|e| e.to_str())
-        && matches!(ext, "js" | "jsx" | "mjs" | "cjs")
-    {
-        let stem = p.with_extension("");
-        for e in ["ts", "tsx", "mts", "cts"] {
-            let c = stem.with_extension(e);
-            if c.is_file() {
-                return Some(c);
-            }
+fn cause(e: &ResolveError) -> String {
+    match e {
+        ResolveError::Json(j) => {
+            // serde_json's message ends with the position, given first here.
+            let message = j.message.split(" at line ").next().unwrap_or(&j.message);
+            format!(
+                "not valid JSON with comments (line {}, column {}): {message}",
+                j.line, j.column
+            )
         }
+        ResolveError::IOError(io) => format!("cannot read: {io}"),
+        ResolveError::TsconfigLoadFailed { source, .. } => cause(source),
+        other => other.to_string(),
     }
-    let s = p.to_string_lossy();
-    for ext in EXTENSIONS {
-        let c = PathBuf::from(format!("{s}.{ext}"));
-        if c.is_file() {
-            return Some(c);
-        }
-    }
-    for ext in EXTENSIONS {
-        let c = p.join(format!("index.{ext}"));
-        if c.is_file() {
-            return Some(c);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        dir
+    }
+
+    fn resolved(dir: &Path, importer: &str, spec: &str) -> Option<String> {
+        let root = dir.canonicalize().unwrap();
+        Resolver::new()
+            .resolve(&root.join(importer), spec)
+            .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
+    }
+
     #[test]
-    fn jsonc_comments_and_trailing_commas() {
-        let t = "{ // c\n \"a\": \"x//y\", /* b */ \"p\": [1,2,], }";
-        let v: serde_json::Value = serde_json::from_str(&strip_jsonc(t)).unwrap();
-        assert_eq!(v["a"], "x//y");
-        assert_eq!(v["p"][1], 2);
+    fn longest_paths_prefix_wins() {
+        // The Expo template lists "@/*" before "@/assets/*".
+        let d = tree(&[
+            (
+                "tsconfig.json",
+                r#"{ "compilerOptions": { "paths": { "@/*": ["./src/*"], "@/assets/*": ["./assets/*"] } } }"#,
+            ),
+            ("assets/icons.ts", ""),
+            ("src/assets/icons.ts", ""),
+            ("src/app.ts", ""),
+        ]);
+        assert_eq!(
+            resolved(d.path(), "src/app.ts", "@/assets/icons").as_deref(),
+            Some("assets/icons.ts")
+        );
+    }
+
+    #[test]
+    fn a_jsonc_string_ending_in_a_backslash_before_a_trailing_comma() {
+        let d = tree(&[
+            (
+                "tsconfig.json",
+                "\u{feff}{ /* c */ \"compilerOptions\": { \"outDir\": \"dist\\\\\", \"paths\": { \"~/*\": [\"./src/*\"], }, }, }",
+            ),
+            ("src/lib.ts", ""),
+            ("src/app.ts", ""),
+        ]);
+        assert_eq!(
+            resolved(d.path(), "src/app.ts", "~/lib").as_deref(),
+            Some("src/lib.ts")
+        );
+    }
+
+    #[test]
+    fn why_a_specifier_does_not_resolve() {
+        let d = tree(&[
+            (
+                "node_modules/pkg/package.json",
+                r#"{ "name": "pkg", "main": "index.js" }"#,
+            ),
+            ("node_modules/pkg/index.js", ""),
+            ("src/app.ts", ""),
+        ]);
+        let app = d.path().canonicalize().unwrap().join("src/app.ts");
+        let r = Resolver::new();
+        assert_eq!(r.why_unresolved(&app, "pkg"), None);
+        assert!(r.why_unresolved(&app, "@/lib/dynamic").is_some());
+        assert!(r.why_unresolved(&app, "./missing").is_some());
+    }
+
+    #[test]
+    fn packages_in_node_modules_are_not_project_modules() {
+        let d = tree(&[
+            (
+                "node_modules/pkg/package.json",
+                r#"{ "name": "pkg", "main": "index.js" }"#,
+            ),
+            ("node_modules/pkg/index.js", ""),
+            ("src/app.ts", ""),
+        ]);
+        assert_eq!(resolved(d.path(), "src/app.ts", "pkg"), None);
+    }
+
+    #[test]
+    fn an_unparsable_tsconfig_is_reported_once_with_its_path() {
+        let d = tree(&[
+            ("tsconfig.json", "{ \"compilerOptions\": { \"paths\": } }"),
+            ("src/a.ts", ""),
+            ("src/b.ts", ""),
+        ]);
+        let root = d.path().canonicalize().unwrap();
+        let r = Resolver::new();
+        assert_eq!(
+            r.resolve(&root.join("src/a.ts"), "./b"),
+            Some(root.join("src/b.ts"))
+        );
+        r.resolve(&root.join("src/b.ts"), "./a");
+        let problems = r.take_problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, root.join("tsconfig.json"));
+        assert!(problems[0].1.contains("not valid JSON"), "{problems:?}");
     }
 }

@@ -48,6 +48,7 @@ pub fn write_changes(report: &mut Report, opts: &WriteOptions) -> Result<(), Wri
         Some(t) => {
             let compiler = Compiler::find(&t.root, t.tsc.as_deref(), t.tsconfig.as_deref())
                 .map_err(WriteError::NoCompiler)?;
+            report.summary.type_checked_with = Some(compiler.describe());
             let before = compiler.run().map_err(WriteError::CompilerFailed)?;
             Some((compiler, before, t.keep_broken))
         }
