@@ -56,10 +56,10 @@ fn aliased_project(root: &Path) {
     write(root, "src/Export.tsx", BARREL_USER);
 }
 
-/// A problem with a project file is shown like the findings: from the
-/// directory given on the command line.
+/// A problem with a project file is shown like the findings: relative to
+/// the working directory.
 #[test]
-fn a_broken_tsconfig_is_named_from_the_given_directory() {
+fn a_broken_tsconfig_is_named_like_the_findings() {
     let dir = tempfile::tempdir().unwrap();
     let app = dir.path().join("apps/web");
     aliased_project(&app);
@@ -72,7 +72,7 @@ fn a_broken_tsconfig_is_named_from_the_given_directory() {
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
         stderr,
-        "tsconfig.json: not valid JSON with comments (line 1, column 33): expected value; its paths and references are not used\n"
+        "apps/web/tsconfig.json: not valid JSON with comments (line 1, column 33): expected value; its paths and references are not used\n"
     );
 }
 
