@@ -12,6 +12,7 @@ use crate::analysis::{ObjectArg, call_args, pattern_entries, text, unwrap_parens
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::table::{ClientChain, Table, TokenRule};
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 /// `MFAAction.X` bound to Dynamic's enum, or the expression that stands for it.
@@ -33,7 +34,7 @@ pub fn classify_action(value: Node, ctx: &FileCtx) -> CheckedAction {
 /// checks an action (`isMfaRequiredForAction(…)` of the JS SDK), the result
 /// of a hook that returns one, or a client chain that is one
 /// (`<client>.mfa.isRequiredForAction(…)`)?
-pub fn is_action_check(call: Node, ctx: &FileCtx, hook_results: &[String]) -> bool {
+pub fn is_action_check(call: Node, ctx: &FileCtx, hook_results: &HashSet<String>) -> bool {
     let Some(callee) = call.field("function") else {
         return false;
     };
@@ -45,7 +46,7 @@ pub fn is_action_check(call: Node, ctx: &FileCtx, hook_results: &[String]) -> bo
             .is_some_and(|f| f.call.is_action_check());
     }
     match callee.kind() {
-        "identifier" => hook_results.iter().any(|h| h == text(callee, ctx.src)),
+        "identifier" => hook_results.contains(text(callee, ctx.src)),
         "member_expression" => {
             let destructured = || {
                 // `mfa.isRequiredForAction(…)` with `mfa` destructured from a client.
@@ -149,7 +150,7 @@ fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<S
 
 /// Names bound to the result of a hook whose record checks an action
 /// (`const check = useIsMfaRequiredForAction()`), anywhere in the file.
-fn action_hook_results(ctx: &FileCtx) -> Vec<String> {
+fn action_hook_results(ctx: &FileCtx) -> HashSet<String> {
     ctx.index
         .declarators
         .iter()

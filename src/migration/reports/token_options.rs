@@ -36,12 +36,10 @@ pub fn report(ctx: &FileCtx, decided: &[(usize, usize)], findings: &mut Vec<Find
             );
         }
     }
+    let decided: std::collections::HashSet<(usize, usize)> = decided.iter().copied().collect();
     for call in &ctx.index.calls {
         let at = call.start_byte();
-        if decided
-            .iter()
-            .any(|(s, e)| *s == at && *e == call.end_byte())
-        {
+        if decided.contains(&(at, call.end_byte())) {
             continue;
         }
         let Some(option) = crate::analysis::call_args(*call)
