@@ -232,22 +232,7 @@ fn classify_references<'t, 'a>(
     plan: &mut Plan,
 ) -> Vec<SlotCall<'t, 'a>> {
     let src = ctx.src;
-    // One walk per body finds the references of all its slots.
-    let mut by_body: BTreeMap<Range, HashMap<String, Vec<Node<'t>>>> = BTreeMap::new();
-    for u in uses {
-        if by_body.contains_key(&range(u.body)) {
-            continue;
-        }
-        let names: Vec<(&str, Range)> = slots
-            .iter()
-            .filter(|s| range(uses[s.hook_use].body) == range(u.body))
-            .map(|s| {
-                let pattern = s.owner.unwrap_or(uses[s.hook_use].pattern);
-                (s.local.as_str(), range(pattern))
-            })
-            .collect();
-        by_body.insert(range(u.body), references_of(u.body, &names, src));
-    }
+    let by_body = references_by_body(uses, slots, src);
     let mut calls = Vec::new();
     for (si, slot) in slots.iter_mut().enumerate() {
         let u = &uses[slot.hook_use];
@@ -312,6 +297,30 @@ fn classify_references<'t, 'a>(
         }
     }
     calls
+}
+
+/// The references of every slot, found in one walk per body.
+fn references_by_body<'t>(
+    uses: &[HookUse<'t, '_>],
+    slots: &[Slot<'t, '_>],
+    src: &str,
+) -> BTreeMap<Range, HashMap<String, Vec<Node<'t>>>> {
+    let mut by_body = BTreeMap::new();
+    for u in uses {
+        if by_body.contains_key(&range(u.body)) {
+            continue;
+        }
+        let names: Vec<(&str, Range)> = slots
+            .iter()
+            .filter(|s| range(uses[s.hook_use].body) == range(u.body))
+            .map(|s| {
+                let pattern = s.owner.unwrap_or(uses[s.hook_use].pattern);
+                (s.local.as_str(), range(pattern))
+            })
+            .collect();
+        by_body.insert(range(u.body), references_of(u.body, &names, src));
+    }
+    by_body
 }
 
 /// Decide each call; the rewritten ones come back with the member they need.

@@ -317,35 +317,9 @@ fn process_file(
     let Some(lang) = Lang::from_path(&t.path) else {
         return outcome;
     };
-    let bytes = match kept {
-        Some(b) => b,
-        None => {
-            let mut buf = Vec::new();
-            match read_source(&t.path, &mut buf) {
-                Ok(()) => buf,
-                Err(e) => {
-                    let kind = match e {
-                        SourceError::Io(e) => ProblemKind::Unreadable(e.to_string()),
-                        SourceError::TooLarge(size) => ProblemKind::TooLarge {
-                            size,
-                            limit: MAX_FILE_BYTES,
-                            legacy: streamed_names_legacy_api(engine, &t.path),
-                        },
-                    };
-                    return skipped(outcome, kind);
-                }
-            }
-        }
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let kind = ProblemKind::NotUtf8 {
-                offset: e.utf8_error().valid_up_to(),
-                legacy: engine.names_legacy_api(e.as_bytes()),
-            };
-            return skipped(outcome, kind);
-        }
+    let text = match source_text(engine, t, kept) {
+        Ok(text) => text,
+        Err(kind) => return skipped(outcome, kind),
     };
     let path = normalize(&t.path);
     let mock = manual_mock_of(&path, engine.table());
@@ -382,6 +356,32 @@ fn process_file(
         outcome.original = Some(text);
     }
     outcome
+}
+
+/// A candidate's text (read again unless pass 1 kept the bytes), or why it is
+/// skipped: whether a skipped file names the legacy API is part of the answer.
+fn source_text(engine: &Engine, t: &Target, kept: Option<Vec<u8>>) -> Result<String, ProblemKind> {
+    let bytes = match kept {
+        Some(b) => b,
+        None => {
+            let mut buf = Vec::new();
+            match read_source(&t.path, &mut buf) {
+                Ok(()) => buf,
+                Err(SourceError::Io(e)) => return Err(ProblemKind::Unreadable(e.to_string())),
+                Err(SourceError::TooLarge(size)) => {
+                    return Err(ProblemKind::TooLarge {
+                        size,
+                        limit: MAX_FILE_BYTES,
+                        legacy: streamed_names_legacy_api(engine, &t.path),
+                    });
+                }
+            }
+        }
+    };
+    String::from_utf8(bytes).map_err(|e| ProblemKind::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+        legacy: engine.names_legacy_api(e.as_bytes()),
+    })
 }
 
 /// The Dynamic module a Jest manual mock stands for: the path after the
