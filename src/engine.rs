@@ -325,14 +325,20 @@ impl Engine {
             {
                 continue;
             }
+            let why = match env.workspace.why_unresolved(env.dir, &decl.module) {
+                Some(reason) => format!("which stepup cannot resolve ({reason})"),
+                None => {
+                    "which resolves to a package, not a Dynamic one nor a module of the project \
+                         (tsconfig/jsconfig paths, package.json imports, workspace packages)"
+                        .to_string()
+                }
+            };
             out.push(Finding::warning(
                 decl.start,
                 "unresolved-import",
                 format!(
-                    "`{}` is imported from '{}', which is neither a Dynamic package nor a module of \
-                     the project stepup could resolve (tsconfig/jsconfig paths, package.json imports, \
-                     workspace packages): if it re-exports Dynamic's SDK, its legacy calls are not \
-                     checked; declare it with --rules ([[modules]])",
+                    "`{}` is imported from '{}', {why}: if it re-exports Dynamic's SDK, its \
+                     legacy calls are not checked; declare it with --rules ([[modules]])",
                     names.join("`, `"),
                     decl.module
                 ),

@@ -1080,3 +1080,22 @@ export function Reveal({ wallet }: { wallet: { revealSeedPhrase: () => void } })
         "{stderr}"
     );
 }
+
+#[test]
+fn a_legacy_name_from_a_module_that_does_not_resolve_is_reported_with_the_reason() {
+    let dir = repo(&[(
+        "src/a.tsx",
+        "import { useMfa } from '@acme/auth';\n\nexport function A({ code }: { code: string }) {\n  const { authenticateDevice } = useMfa();\n  return <button onClick={() => authenticateDevice({ code, createMfaToken: { singleUse: true } })} />;\n}\n",
+    )]);
+    let out = stepup()
+        .args(["check", "--max-warnings", "0", "src"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("src/a.tsx:1:1  warning  unresolved-import  `useMfa` is imported from '@acme/auth', which stepup cannot resolve ("),
+        "{stdout}"
+    );
+}

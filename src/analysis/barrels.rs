@@ -25,6 +25,11 @@ pub trait Workspace: Sync {
     /// The `TokenScope` members of the sdk-api-core installed for code in
     /// `dir`, or None when none is installed.
     fn token_scopes(&self, dir: &Path) -> Option<Arc<HashSet<String>>>;
+    /// Why a specifier imported from a file in `from_dir` resolves to
+    /// nothing at all (not even a package), when the workspace can tell.
+    fn why_unresolved(&self, _from_dir: &Path, _specifier: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A workspace with no project around the file: nothing resolves.

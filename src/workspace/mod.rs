@@ -77,6 +77,15 @@ impl Workspace for FileWorkspace<'_> {
     fn token_scopes(&self, dir: &Path) -> Option<Arc<HashSet<String>>> {
         self.ws.token_scopes(dir)
     }
+
+    fn why_unresolved(&self, from_dir: &Path, specifier: &str) -> Option<String> {
+        if self.file.parent() == Some(from_dir) {
+            self.ws.why_unresolved(self.file, specifier)
+        } else {
+            self.ws
+                .why_unresolved(&from_dir.join("index.ts"), specifier)
+        }
+    }
 }
 
 fn cached<T>(cache: &Cache<T>, key: &Path, load: impl FnOnce() -> Option<T>) -> Option<Arc<T>> {
