@@ -70,4 +70,12 @@ impl Workspace for MemoryWorkspace {
     fn token_scopes(&self, _: &Path) -> Option<Arc<HashSet<String>>> {
         self.token_scopes.clone()
     }
+
+    /// An in-memory project has no packages: what does not resolve to one
+    /// of its files resolves to nothing.
+    fn why_unresolved(&self, from_dir: &Path, specifier: &str) -> Option<String> {
+        self.resolve(from_dir, specifier)
+            .is_none()
+            .then(|| "no file, package or path alias of that name".to_string())
+    }
 }
