@@ -76,8 +76,8 @@ pub fn infer_scope(
     // 2. the sensitive call guarded in the same function.
     let mut hints: BTreeSet<(String, String)> = BTreeSet::new();
     if let Some(f) = innermost {
-        for node in super::descendants(f) {
-            if node.kind() != "call_expression" || enclosing_function(node) != Some(f) {
+        for node in own_nodes(f) {
+            if node.kind() != "call_expression" {
                 continue;
             }
             if let Some(name) = called_name(node, src)
@@ -176,6 +176,32 @@ fn decide_from_checks(
         Some(scope) => ScopeDecision::Certain { scope, action },
         None => ScopeDecision::NoScope { action },
     }
+}
+
+/// The nodes of a function whose innermost function it is: its subtree
+/// without the subtrees of the functions nested in it. (One walk, without
+/// asking each node for its enclosing function: tree-sitter finds a parent
+/// by searching down from the root.)
+fn own_nodes(f: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    let mut cursor = f.walk();
+    'walk: loop {
+        let node = cursor.node();
+        out.push(node);
+        let nested = node.id() != f.id() && super::scope::is_function(node.kind());
+        if !nested && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    out
 }
 
 /// The TokenScope member for an MFAAction member, if the project can use one.
