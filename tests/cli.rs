@@ -3,24 +3,9 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{git, repo, write};
+use common::{LEGACY, git, repo, write};
 use std::path::Path;
 use std::process::Command as Proc;
-
-const LEGACY: &str = r#"import { usePromptMfaAuth, useIsMfaRequiredForAction } from '@dynamic-labs/sdk-react-core';
-import { MFAAction } from '@dynamic-labs/sdk-api-core';
-
-export function Export() {
-  const isMfaRequiredForAction = useIsMfaRequiredForAction();
-  const promptMfaAuth = usePromptMfaAuth();
-  const onClick = async () => {
-    if (await isMfaRequiredForAction({ mfaAction: MFAAction.WalletWaasExport })) {
-      await promptMfaAuth({ createMfaToken: true });
-    }
-  };
-  return <button onClick={onClick}>Export</button>;
-}
-"#;
 
 /// Only a report: the scope cannot be known, nothing is rewritten.
 const MANUAL_ONLY: &str = r#"import { usePromptMfaAuth } from '@dynamic-labs/sdk-react-core';

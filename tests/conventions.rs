@@ -6,7 +6,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{LEGACY, WARNING_ONLY, git, git_repo, write_files};
+use common::{LEGACY, WARNING_ONLY, git, repo, write_files};
 use std::path::Path;
 
 struct Run {
@@ -41,7 +41,7 @@ fn stepup(dir: &Path, args: &[&str]) -> Run {
 
 #[test]
 fn absolute_paths_come_out_relative_to_the_working_directory_in_every_format() {
-    let dir = git_repo(&[("src/a.tsx", LEGACY), ("src/b.ts", WARNING_ONLY)]);
+    let dir = repo(&[("src/a.tsx", LEGACY), ("src/b.ts", WARNING_ONLY)]);
     let root = dir.path();
     let abs_dir = root.join("src");
     let abs_file = root.join("src/a.tsx");
@@ -109,7 +109,7 @@ fn absolute_paths_come_out_relative_to_the_working_directory_in_every_format() {
 
 #[test]
 fn colour_follows_the_flag_and_the_environment() {
-    let dir = git_repo(&[("a.tsx", LEGACY)]);
+    let dir = repo(&[("a.tsx", LEGACY)]);
     let red = "\x1b[31merror\x1b[0m";
     let colored = |env: &[(&str, &str)], args: &[&str]| {
         let run = stepup_env(dir.path(), &[&["check"], args].concat(), env);
@@ -146,7 +146,7 @@ fn colour_follows_the_flag_and_the_environment() {
 
 #[test]
 fn check_ends_with_the_command_that_fixes() {
-    let dir = git_repo(&[("src/a.tsx", LEGACY), ("test/b.tsx", LEGACY)]);
+    let dir = repo(&[("src/a.tsx", LEGACY), ("test/b.tsx", LEGACY)]);
     let run = stepup(dir.path(), &["check", "--exclude", "test dir/**", "src"]);
     let last = run.stderr.lines().last().unwrap();
     assert_eq!(
@@ -176,7 +176,7 @@ fn the_check_job_summary_speaks_of_findings() {
         .map(|i| format!("export const a{i} = MFAAction.WalletWaasSign;\n"))
         .collect();
     let many = format!("import {{ MFAAction }} from '@dynamic-labs/sdk-api-core';\n{many}");
-    let dir = git_repo(&[("a.tsx", LEGACY), ("many.ts", &many)]);
+    let dir = repo(&[("a.tsx", LEGACY), ("many.ts", &many)]);
     let summary = dir.path().join("summary.md");
     stepup_env(
         dir.path(),
@@ -205,7 +205,7 @@ fn the_check_job_summary_speaks_of_findings() {
 
 #[test]
 fn a_path_with_nothing_to_check_is_a_usage_error() {
-    let dir = git_repo(&[
+    let dir = repo(&[
         ("src/a.tsx", LEGACY),
         ("docs/README.md", "# docs\n"),
         ("types/x.d.ts", ""),

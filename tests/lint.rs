@@ -5,7 +5,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{LEGACY, WARNING_ONLY, git_repo, write_files};
+use common::{LEGACY, WARNING_ONLY, repo, write_files};
 use std::path::Path;
 
 struct Run {
@@ -48,7 +48,7 @@ fn suppressed_legacy() -> String {
 #[test]
 fn a_suppressed_finding_does_not_fail_check_and_is_not_rewritten() {
     let text = suppressed_legacy();
-    let dir = git_repo(&[("src/a.tsx", &text)]);
+    let dir = repo(&[("src/a.tsx", &text)]);
     let check = stepup(dir.path(), &["check"]);
     assert_eq!(check.code, Some(0), "{}{}", check.stdout, check.stderr);
     assert_eq!(check.stdout, "", "suppressed findings are hidden");
@@ -101,7 +101,7 @@ fn an_unused_or_malformed_directive_is_reported() {
         "export function Export() {",
         "// stepup-ignore test-mock: nothing to suppress\nexport function Export() { // stepup-ignore prompt-mfa-auth\n",
     );
-    let dir = git_repo(&[("a.tsx", &text)]);
+    let dir = repo(&[("a.tsx", &text)]);
     let check = stepup(dir.path(), &["check"]);
     assert!(
         check
@@ -124,7 +124,7 @@ fn an_unused_or_malformed_directive_is_reported() {
 
 #[test]
 fn the_config_is_found_upwards_to_the_repository_root() {
-    let dir = git_repo(&[
+    let dir = repo(&[
         (
             "stepup.toml",
             "[severity]\nmfa-action-as-data = \"error\"\n",
@@ -179,7 +179,7 @@ fn the_config_is_found_upwards_to_the_repository_root() {
 
 #[test]
 fn config_severity_globs_max_warnings_and_records() {
-    let dir = git_repo(&[
+    let dir = repo(&[
         ("src/a.tsx", LEGACY),
         ("src/settings.ts", WARNING_ONLY),
         ("src/legacy/old.tsx", LEGACY),
@@ -288,7 +288,7 @@ fn a_bad_config_is_a_usage_error_naming_the_file_and_the_key() {
         ("include = [\n", "TOML parse error"),
     ];
     for (text, expected) in cases {
-        let dir = git_repo(&[("src/a.tsx", LEGACY), ("stepup.toml", text)]);
+        let dir = repo(&[("src/a.tsx", LEGACY), ("stepup.toml", text)]);
         let run = stepup(dir.path(), &["check", "src"]);
         assert_eq!(run.code, Some(2), "{text}: {}", run.stderr);
         assert!(
@@ -298,7 +298,7 @@ fn a_bad_config_is_a_usage_error_naming_the_file_and_the_key() {
         );
     }
     // Two paths with two different config files: one run has one config.
-    let dir = git_repo(&[
+    let dir = repo(&[
         ("a/stepup.toml", "max_warnings = 1\n"),
         ("a/x.ts", WARNING_ONLY),
         ("b/stepup.toml", "max_warnings = 2\n"),

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{LEGACY, git_repo};
+use common::{LEGACY, repo};
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 use std::path::Path;
@@ -40,7 +40,7 @@ fn interactive_review_writes_what_was_accepted() {
         ("src/c.tsx", LEGACY),
         ("src/d.tsx", LEGACY),
     ];
-    let dir = git_repo(&files);
+    let dir = repo(&files);
     let mut p = spawn(dir.path(), &["migrate", "-i"]);
     p.exp_string("(1/4) src/a.tsx").unwrap();
     p.exp_string("+      await promptStepUpAuth({ requestedScopes: [TokenScope.Walletexport] });")
@@ -76,7 +76,7 @@ fn interactive_review_writes_what_was_accepted() {
 
 #[test]
 fn interactive_all_and_the_dirty_tree_guard() {
-    let dir = git_repo(&[("a.tsx", LEGACY), ("b.tsx", LEGACY), ("c.tsx", LEGACY)]);
+    let dir = repo(&[("a.tsx", LEGACY), ("b.tsx", LEGACY), ("c.tsx", LEGACY)]);
     // b.tsx has uncommitted changes: not asked about, refused as --write refuses it.
     let dirty = format!("// wip\n{LEGACY}");
     std::fs::write(dir.path().join("b.tsx"), &dirty).unwrap();
@@ -104,7 +104,7 @@ fn interactive_all_and_the_dirty_tree_guard() {
 
 #[test]
 fn interactive_needs_a_terminal() {
-    let dir = git_repo(&[("a.tsx", LEGACY)]);
+    let dir = repo(&[("a.tsx", LEGACY)]);
     let out = assert_cmd::Command::cargo_bin("stepup")
         .unwrap()
         .args(["migrate", "-i"])
@@ -124,7 +124,7 @@ fn interactive_needs_a_terminal() {
 fn the_progress_bar_is_drawn_on_a_terminal_only() {
     let files: Vec<(String, &str)> = (0..40).map(|i| (format!("src/f{i}.tsx"), LEGACY)).collect();
     let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), *t)).collect();
-    let dir = git_repo(&files);
+    let dir = repo(&files);
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_stepup"));
     cmd.arg("check")
         .current_dir(dir.path())

@@ -183,25 +183,9 @@ fn decide_from_checks(
 /// asking each node for its enclosing function: tree-sitter finds a parent
 /// by searching down from the root.)
 fn own_nodes(f: Node) -> Vec<Node> {
-    let mut out = Vec::new();
-    let mut cursor = f.walk();
-    'walk: loop {
-        let node = cursor.node();
-        out.push(node);
-        let nested = node.id() != f.id() && super::scope::is_function(node.kind());
-        if !nested && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
-    }
-    out
+    super::descendants_pruned(f, |n| {
+        n.id() == f.id() || !super::scope::is_function(n.kind())
+    })
 }
 
 /// The TokenScope member for an MFAAction member, if the project can use one.

@@ -42,11 +42,18 @@ pub fn text<'a>(node: Node, src: &'a str) -> &'a str {
 
 /// Every node of the subtree, parents before children, in source order.
 pub fn descendants(root: Node) -> Vec<Node> {
+    descendants_pruned(root, |_| true)
+}
+
+/// As `descendants`, without the subtrees below the nodes `enter` refuses
+/// (those nodes themselves are kept).
+pub fn descendants_pruned<'t>(root: Node<'t>, enter: impl Fn(Node<'t>) -> bool) -> Vec<Node<'t>> {
     let mut out = Vec::with_capacity(root.descendant_count());
     let mut cursor = root.walk();
     'walk: loop {
-        out.push(cursor.node());
-        if cursor.goto_first_child() {
+        let node = cursor.node();
+        out.push(node);
+        if enter(node) && cursor.goto_first_child() {
             continue;
         }
         loop {

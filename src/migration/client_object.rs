@@ -14,6 +14,7 @@ use crate::analysis::infer::ActionCheck;
 use crate::analysis::scope::references_of;
 use crate::analysis::{pattern_entries, text};
 use crate::edit::Edit;
+use crate::table::ClientChain;
 use tree_sitter::Node;
 
 pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
@@ -27,31 +28,49 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
         let Some((chain, first_link)) = known_chain(callee, ctx.src, ctx.table) else {
             continue;
         };
-        plan.decided.push((call.start_byte(), call.end_byte()));
-        let legacy = Legacy {
-            name: &chain.chain,
-            source: &chain.chain,
-        };
-        match decide(call, &chain.call, &legacy, ctx, checks, ts) {
-            CallDecision::Rewrite {
+        if let Some(target) = decide_chain(call, chain, ctx, plan, checks, ts) {
+            // The chain from its first link is replaced: `X.mfa.f` → `X.stepUpAuth.g`.
+            plan.edits.push(Edit::replace(
+                first_link.start_byte(),
+                callee.end_byte(),
                 target,
-                edits,
-                findings,
-                uses_scope,
-            } => {
-                plan.edits.extend(edits);
-                // The chain from its first link is replaced: `X.mfa.f` → `X.stepUpAuth.g`.
-                plan.edits.push(Edit::replace(
-                    first_link.start_byte(),
-                    callee.end_byte(),
-                    target,
-                ));
-                plan.findings.extend(findings);
-                if uses_scope {
-                    plan.scope_modules.push(ctx.table.api_core_module.clone());
-                }
+            ));
+        }
+    }
+}
+
+/// Decide a call of a client chain and record it in the plan; the target
+/// the callee becomes, when the call is rewritten.
+fn decide_chain(
+    call: Node,
+    chain: &ClientChain,
+    ctx: &FileCtx,
+    plan: &mut Plan,
+    checks: &[ActionCheck],
+    ts: &TokenScopeAccess,
+) -> Option<String> {
+    plan.decided.push((call.start_byte(), call.end_byte()));
+    let legacy = Legacy {
+        name: &chain.chain,
+        source: &chain.chain,
+    };
+    match decide(call, &chain.call, &legacy, ctx, checks, ts) {
+        CallDecision::Rewrite {
+            target,
+            edits,
+            findings,
+            uses_scope,
+        } => {
+            plan.edits.extend(edits);
+            plan.findings.extend(findings);
+            if uses_scope {
+                plan.scope_modules.push(ctx.table.api_core_module.clone());
             }
-            CallDecision::Keep(finding) => plan.findings.extend(finding),
+            Some(target)
+        }
+        CallDecision::Keep(finding) => {
+            plan.findings.extend(finding);
+            None
         }
     }
 }
@@ -133,27 +152,9 @@ pub fn plan_destructured(
         let Some(chain) = ctx.table.client_chain(&links) else {
             continue;
         };
-        plan.decided.push((call.start_byte(), call.end_byte()));
-        let legacy = Legacy {
-            name: &chain.chain,
-            source: &chain.chain,
-        };
-        match decide(call, &chain.call, &legacy, ctx, checks, ts) {
-            CallDecision::Rewrite {
-                target,
-                edits,
-                findings,
-                uses_scope,
-            } => {
-                plan.edits.extend(edits);
-                plan.findings.extend(findings);
-                if uses_scope {
-                    plan.scope_modules.push(ctx.table.api_core_module.clone());
-                }
-                rewritten[bi] += 1;
-                targets.push((bi, root.start_byte(), callee.end_byte(), target));
-            }
-            CallDecision::Keep(finding) => plan.findings.extend(finding),
+        if let Some(target) = decide_chain(call, chain, ctx, plan, checks, ts) {
+            rewritten[bi] += 1;
+            targets.push((bi, root.start_byte(), callee.end_byte(), target));
         }
     }
     bind_step_up_module(ctx, plan, &modules, &rewritten, &targets);

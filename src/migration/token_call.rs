@@ -281,18 +281,6 @@ pub fn action_check_rewrite(
     }
 }
 
-/// The report for a token-capable call that asks for no token: login-time
-/// (or enrolment, or session) MFA, which step-up authentication does not replace.
-pub fn login_mfa(call: Node, legacy: &str) -> Finding {
-    Finding::info(
-        call.start_byte(),
-        "login-mfa",
-        format!(
-            "{legacy} without a token option is login-time MFA, not action-based MFA: left unchanged"
-        ),
-    )
-}
-
 pub enum TokenOutcome {
     /// No token option: login-time MFA or already migrated.
     NoToken {

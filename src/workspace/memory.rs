@@ -1,11 +1,12 @@
 //! A project held in memory, for tests: files by path, relative specifiers
 //! resolved with the extensions and `index` files TypeScript tries.
 
+use super::resolve::normalize;
 use crate::analysis::barrels::Workspace;
 use crate::analysis::exports::{ModuleExports, module_exports};
 use crate::lang::Lang;
 use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Default)]
@@ -31,26 +32,12 @@ impl MemoryWorkspace {
     }
 }
 
-fn join(dir: &Path, spec: &str) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in dir.join(spec).components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
 impl Workspace for MemoryWorkspace {
     fn resolve(&self, from_dir: &Path, specifier: &str) -> Option<PathBuf> {
         if !specifier.starts_with('.') {
             return None;
         }
-        let base = join(from_dir, specifier);
+        let base = normalize(&from_dir.join(specifier));
         let exts = ["ts", "tsx", "js", "jsx"];
         std::iter::once(base.clone())
             .chain(

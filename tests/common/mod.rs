@@ -38,9 +38,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 /// Write `files` (path, text) under `root`, creating folders.
 pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     for (rel, text) in files {
-        let p = root.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
+        write(root, rel, text.as_bytes());
     }
 }
 
@@ -67,28 +65,17 @@ pub fn git(dir: &Path, args: &[&str]) {
     );
 }
 
-/// A temp directory holding `files`, committed to a fresh git repository.
-pub fn git_repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(dir.path(), files);
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-qm", "init"]);
-    dir
-}
-
+/// Write one file under `dir`, creating folders.
 pub fn write(dir: &Path, rel: &str, content: &[u8]) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, content).unwrap();
 }
 
-/// A committed git repository holding the given files.
+/// A temp directory holding `files`, committed to a fresh git repository.
 pub fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for (rel, content) in files {
-        write(dir.path(), rel, content.as_bytes());
-    }
+    write_files(dir.path(), files);
     git(dir.path(), &["init", "-q"]);
     git(dir.path(), &["add", "-A"]);
     git(dir.path(), &["commit", "-qm", "init"]);

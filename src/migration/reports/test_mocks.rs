@@ -31,10 +31,11 @@ pub fn report(ctx: &FileCtx, findings: &mut Vec<Finding>) {
     if let Some(module) = ctx.manual_mock_of {
         findings.extend(manual_mock_exports(ctx, module));
     }
+    let stub_members = ctx.table.stub_members();
     for &pair in &ctx.index.pairs {
         let at = pair.start_byte();
         if !factories.iter().any(|(s, e)| at >= *s && at < *e) {
-            findings.extend(stub_pair(pair, ctx));
+            findings.extend(stub_pair(pair, ctx, &stub_members));
         }
     }
 }
@@ -121,7 +122,7 @@ fn cast_hook(node: Node, ctx: &FileCtx) -> Option<Finding> {
 }
 
 /// `{ authenticateDevice: vi.fn() }`: a stub of a legacy member.
-fn stub_pair(pair: Node, ctx: &FileCtx) -> Option<Finding> {
+fn stub_pair(pair: Node, ctx: &FileCtx, stub_members: &[&str]) -> Option<Finding> {
     let src = ctx.src;
     let (key, value) = (pair.field("key")?, pair.field("value")?);
     // `vi.fn()`, and chains on it such as `jest.fn().mockResolvedValue(…)`.
@@ -129,7 +130,7 @@ fn stub_pair(pair: Node, ctx: &FileCtx) -> Option<Finding> {
         && ["vi.fn(", "jest.fn("]
             .iter()
             .any(|p| text(value, src).starts_with(p));
-    (is_stub && ctx.table.stub_members().contains(&text(key, src))).then(|| {
+    (is_stub && stub_members.contains(&text(key, src))).then(|| {
         Finding::warning(
             pair.start_byte(),
             "test-mock",
