@@ -7,7 +7,8 @@ use crate::analysis::Field;
 use super::scope::enclosing_function;
 use super::text;
 use crate::table::Table;
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use tree_sitter::Node;
 
 /// What an `isMfaRequiredForAction`-style check passes as its action.
@@ -43,7 +44,9 @@ pub enum ScopeDecision {
     },
 }
 
-fn range(n: Node) -> (usize, usize) {
+type Range = (usize, usize);
+
+fn range(n: Node) -> Range {
     (n.start_byte(), n.end_byte())
 }
 
@@ -51,22 +54,63 @@ pub fn function_range(node: Node) -> Option<(usize, usize)> {
     enclosing_function(node).map(range)
 }
 
+/// Every action check of a file, grouped by the function around it, and the
+/// decisions already made: a decision depends only on the innermost function
+/// around a token call, and a file may hold thousands of token calls.
+pub struct ActionChecks {
+    by_function: HashMap<Option<Range>, Vec<ActionCheck>>,
+    decided: RefCell<HashMap<Option<Range>, ScopeDecision>>,
+}
+
+impl ActionChecks {
+    pub fn new(checks: impl IntoIterator<Item = ActionCheck>) -> ActionChecks {
+        let mut by_function: HashMap<Option<Range>, Vec<ActionCheck>> = HashMap::new();
+        for c in checks {
+            by_function.entry(c.function).or_default().push(c);
+        }
+        ActionChecks {
+            by_function,
+            decided: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The checks whose innermost function is `function` (None: top level).
+    pub fn in_function(&self, function: Option<Range>) -> &[ActionCheck] {
+        self.by_function.get(&function).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Decide the scope for the token call at `call`, given every action check in the file.
 pub fn infer_scope(
     call: Node,
-    checks: &[ActionCheck],
+    checks: &ActionChecks,
     src: &str,
     rules: &Table,
     scope_available: &dyn Fn(&str) -> bool,
 ) -> ScopeDecision {
-    let mut func = enclosing_function(call);
-    let innermost = func;
+    let innermost = enclosing_function(call);
+    let key = innermost.map(range);
+    if let Some(d) = checks.decided.borrow().get(&key) {
+        return d.clone();
+    }
+    let decision = decide_for_function(innermost, checks, src, rules, scope_available);
+    checks.decided.borrow_mut().insert(key, decision.clone());
+    decision
+}
+
+fn decide_for_function(
+    innermost: Option<Node>,
+    checks: &ActionChecks,
+    src: &str,
+    rules: &Table,
+    scope_available: &dyn Fn(&str) -> bool,
+) -> ScopeDecision {
+    let mut func = innermost;
     // 1. the action checked in the same function, or the nearest enclosing one that checks.
     loop {
-        let here = func.map(range);
-        let at_level: Vec<&ActionCheck> = checks.iter().filter(|c| c.function == here).collect();
+        let at_level = checks.in_function(func.map(range));
         if !at_level.is_empty() {
-            return decide_from_checks(&at_level, rules, scope_available);
+            return decide_from_checks(at_level, rules, scope_available);
         }
         match func {
             Some(f) => func = enclosing_function(f),
@@ -121,7 +165,7 @@ pub fn infer_scope(
 }
 
 fn decide_from_checks(
-    checks: &[&ActionCheck],
+    checks: &[ActionCheck],
     rules: &Table,
     scope_available: &dyn Fn(&str) -> bool,
 ) -> ScopeDecision {

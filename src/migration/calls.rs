@@ -4,7 +4,7 @@
 
 use super::FileCtx;
 use super::token_call::{TokenOutcome, TokenScopeAccess, action_check_rewrite, token_call};
-use crate::analysis::infer::ActionCheck;
+use crate::analysis::infer::ActionChecks;
 use crate::analysis::{ObjectArg, call_args, text};
 use crate::edit::Edit;
 use crate::finding::Finding;
@@ -41,7 +41,7 @@ pub fn decide(
     rule: &CallRule,
     legacy: &Legacy,
     ctx: &FileCtx,
-    checks: &[ActionCheck],
+    checks: &ActionChecks,
     ts: &TokenScopeAccess,
 ) -> CallDecision {
     let suppressed = rule_of(rule).filter(|id| ctx.suppressed(call.start_byte(), id.0));
@@ -81,7 +81,7 @@ fn decide_as_written(
     rule: &CallRule,
     legacy: &Legacy,
     ctx: &FileCtx,
-    checks: &[ActionCheck],
+    checks: &ActionChecks,
     ts: &TokenScopeAccess,
 ) -> CallDecision {
     match rule {

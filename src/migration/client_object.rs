@@ -10,14 +10,14 @@ use super::calls::{CallDecision, Legacy, decide};
 use super::syntax::remove_list_items;
 use super::token_call::{TokenScopeAccess, chain_from_root, known_chain};
 use super::{FileCtx, Plan};
-use crate::analysis::infer::ActionCheck;
+use crate::analysis::infer::ActionChecks;
 use crate::analysis::scope::references_of;
 use crate::analysis::{pattern_entries, text};
 use crate::edit::Edit;
 use crate::table::ClientChain;
 use tree_sitter::Node;
 
-pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
+pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &ActionChecks, ts: &TokenScopeAccess) {
     for &call in &ctx.index.calls {
         let Some(callee) = call.field("function") else {
             continue;
@@ -46,7 +46,7 @@ fn decide_chain(
     chain: &ClientChain,
     ctx: &FileCtx,
     plan: &mut Plan,
-    checks: &[ActionCheck],
+    checks: &ActionChecks,
     ts: &TokenScopeAccess,
 ) -> Option<String> {
     plan.decided.push((call.start_byte(), call.end_byte()));
@@ -125,7 +125,7 @@ fn destructured_modules<'t>(ctx: &FileCtx<'t, '_>) -> Vec<ModuleBinding<'t>> {
 pub fn plan_destructured(
     ctx: &FileCtx,
     plan: &mut Plan,
-    checks: &[ActionCheck],
+    checks: &ActionChecks,
     ts: &TokenScopeAccess,
 ) {
     let modules = destructured_modules(ctx);

@@ -5,31 +5,63 @@
 use super::ImportNeed;
 use super::syntax::{format_braces, statement_removal};
 use crate::analysis::bindings::{Bindings, ImportDecl, ImportForm, ImportSpec};
-use crate::analysis::{descendants, text};
+use crate::analysis::{descendants_touching, text};
 use crate::edit::Edit;
 use crate::table::Table;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use tree_sitter::Node;
 
-/// How often each name occurs as an identifier outside import statements.
-pub fn reference_counts(root: Node, src: &str, bindings: &Bindings) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
+/// How often each imported name the import pass may drop occurs as an
+/// identifier outside import statements. Only the subtrees holding such a
+/// name are walked.
+pub fn reference_counts(
+    root: Node,
+    src: &str,
+    bindings: &Bindings,
+    rules: &Table,
+) -> HashMap<String, usize> {
+    let names = droppable_locals(bindings, rules);
+    let mut marks: Vec<usize> = Vec::new();
+    for name in &names {
+        marks.extend(memchr::memmem::find_iter(src.as_bytes(), name.as_bytes()));
+    }
+    marks.sort_unstable();
+    marks.dedup();
     let inside_import = |pos: usize| {
         bindings
             .imports
             .iter()
             .any(|d| pos >= d.start && pos < d.end)
     };
-    for n in descendants(root) {
+    let mut counts = HashMap::new();
+    for n in descendants_touching(root, &marks) {
         if matches!(
             n.kind(),
             "identifier" | "shorthand_property_identifier" | "type_identifier"
-        ) && !inside_import(n.start_byte())
+        ) && names.contains(text(n, src))
+            && !inside_import(n.start_byte())
         {
             *counts.entry(text(n, src).to_string()).or_insert(0) += 1;
         }
     }
     counts
+}
+
+/// Local names of imported Dynamic names that go when nothing uses them.
+fn droppable_locals<'b>(bindings: &'b Bindings, rules: &Table) -> BTreeSet<&'b str> {
+    let drop_when_unused = rules.drop_when_unused();
+    let mut names = BTreeSet::new();
+    for decl in &bindings.imports {
+        for s in &decl.named {
+            if decl
+                .origin_of(s, rules)
+                .is_some_and(|o| drop_when_unused.contains(&o.imported.as_str()))
+            {
+                names.insert(s.local.as_str());
+            }
+        }
+    }
+    names
 }
 
 pub fn plan(
@@ -41,7 +73,7 @@ pub fn plan(
     before: &HashMap<String, usize>,
     newline: &str,
 ) -> Vec<Edit> {
-    let after = reference_counts(root, src, bindings);
+    let after = reference_counts(root, src, bindings, rules);
     let drop_when_unused = rules.drop_when_unused();
     let unused_now = |decl: &ImportDecl, s: &ImportSpec| {
         !decl.braces_have_comment

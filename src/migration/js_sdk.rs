@@ -9,7 +9,7 @@ use super::calls::{CallDecision, Legacy, decide};
 use super::token_call::TokenScopeAccess;
 use super::{FileCtx, Plan};
 use crate::analysis::bindings::{ImportDecl, ImportForm};
-use crate::analysis::infer::ActionCheck;
+use crate::analysis::infer::ActionChecks;
 use crate::analysis::{pattern_entries, text};
 use crate::edit::Edit;
 use crate::finding::Finding;
@@ -19,7 +19,7 @@ use tree_sitter::Node;
 /// What a React Query mutation hook's result calls its functions.
 const MUTATE: &[&str] = &["mutate", "mutateAsync"];
 
-pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
+pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &ActionChecks, ts: &TokenScopeAccess) {
     let src = ctx.src;
     let mutations = hook_mutations(ctx);
     for &call in &ctx.index.calls {

@@ -11,13 +11,13 @@ use super::calls::{CallDecision, Legacy, decide, escape_finding};
 use super::syntax::{indentation, remove_list_items, statement_removal};
 use super::token_call::TokenScopeAccess;
 use super::{FileCtx, Plan};
-use crate::analysis::infer::ActionCheck;
+use crate::analysis::infer::ActionChecks;
 use crate::analysis::scope::{declares, is_function, references_of};
 use crate::analysis::{call_args, pattern_entries, text};
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::table::{CallRule, Family, Hook};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use tree_sitter::Node;
 
 /// `const <pattern> = useX();` inside a component or hook body.
@@ -82,25 +82,58 @@ struct CallRewrite {
 /// The local name of each step-up member, per body.
 type StepUpNames = BTreeMap<(Range, String), String>;
 
-pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenScopeAccess) {
+/// The slots of each hook use and the hook uses of each body, grouped once
+/// so that no stage scans every slot for every use.
+struct Groups {
+    slots_of_use: Vec<Vec<usize>>,
+    uses_of_body: BTreeMap<Range, Vec<usize>>,
+}
+
+impl Groups {
+    fn new(uses: &[HookUse], slots: &[Slot]) -> Groups {
+        let mut slots_of_use = vec![Vec::new(); uses.len()];
+        for (i, s) in slots.iter().enumerate() {
+            slots_of_use[s.hook_use].push(i);
+        }
+        let mut uses_of_body: BTreeMap<Range, Vec<usize>> = BTreeMap::new();
+        for (i, u) in uses.iter().enumerate() {
+            uses_of_body.entry(range(u.body)).or_default().push(i);
+        }
+        Groups {
+            slots_of_use,
+            uses_of_body,
+        }
+    }
+
+    fn slots<'s, 't, 'a>(
+        &'s self,
+        hook_use: usize,
+        slots: &'s [Slot<'t, 'a>],
+    ) -> impl Iterator<Item = &'s Slot<'t, 'a>> {
+        self.slots_of_use[hook_use].iter().map(move |&i| &slots[i])
+    }
+}
+
+pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &ActionChecks, ts: &TokenScopeAccess) {
     let uses = find_hook_uses(ctx, plan, checks, ts);
     if uses.is_empty() {
         return;
     }
     let mut slots = bind_slots(ctx, &uses, plan);
-    let calls = classify_references(ctx, &uses, &mut slots, plan);
+    let groups = Groups::new(&uses, &slots);
+    let calls = classify_references(ctx, &uses, &groups, &mut slots, plan);
     let rewrites = decide_calls(ctx, &uses, &mut slots, &calls, plan, checks, ts);
     if rewrites.is_empty() {
         return;
     }
-    let (names, replaced) = declare_step_up(ctx, &uses, &slots, &rewrites, plan);
+    let (names, replaced) = declare_step_up(ctx, &uses, &groups, &slots, &rewrites, plan);
     for r in &rewrites {
         let local = &names[&(r.body, r.member.clone())];
         plan.edits
             .push(Edit::replace(r.callee.0, r.callee.1, local.clone()));
     }
     rename_dependencies(&uses, &slots, &names, plan);
-    drop_hook_declarations(ctx, &uses, &slots, &replaced, plan);
+    drop_hook_declarations(ctx, &uses, &groups, &slots, &replaced, plan);
 }
 
 /// Calls of the table's hooks, bound as `const x = useX()` in a body; the
@@ -108,7 +141,7 @@ pub fn plan(ctx: &FileCtx, plan: &mut Plan, checks: &[ActionCheck], ts: &TokenSc
 fn find_hook_uses<'t, 'a>(
     ctx: &FileCtx<'t, 'a>,
     plan: &mut Plan,
-    checks: &[ActionCheck],
+    checks: &ActionChecks,
     ts: &TokenScopeAccess,
 ) -> Vec<HookUse<'t, 'a>> {
     let src = ctx.src;
@@ -228,11 +261,12 @@ fn bind_slots<'t, 'a>(
 fn classify_references<'t, 'a>(
     ctx: &FileCtx<'t, 'a>,
     uses: &[HookUse<'t, 'a>],
+    groups: &Groups,
     slots: &mut [Slot<'t, 'a>],
     plan: &mut Plan,
 ) -> Vec<SlotCall<'t, 'a>> {
     let src = ctx.src;
-    let by_body = references_by_body(uses, slots, src);
+    let by_body = references_by_body(uses, groups, slots, src);
     let mut calls = Vec::new();
     for (si, slot) in slots.iter_mut().enumerate() {
         let u = &uses[slot.hook_use];
@@ -302,23 +336,22 @@ fn classify_references<'t, 'a>(
 /// The references of every slot, found in one walk per body.
 fn references_by_body<'t>(
     uses: &[HookUse<'t, '_>],
+    groups: &Groups,
     slots: &[Slot<'t, '_>],
     src: &str,
 ) -> BTreeMap<Range, HashMap<String, Vec<Node<'t>>>> {
     let mut by_body = BTreeMap::new();
-    for u in uses {
-        if by_body.contains_key(&range(u.body)) {
-            continue;
-        }
-        let names: Vec<(&str, Range)> = slots
+    for (&body, uses_here) in &groups.uses_of_body {
+        let names: Vec<(&str, Range)> = uses_here
             .iter()
-            .filter(|s| range(uses[s.hook_use].body) == range(u.body))
+            .flat_map(|&i| groups.slots(i, slots))
             .map(|s| {
                 let pattern = s.owner.unwrap_or(uses[s.hook_use].pattern);
                 (s.local.as_str(), range(pattern))
             })
             .collect();
-        by_body.insert(range(u.body), references_of(u.body, &names, src));
+        let node = uses[uses_here[0]].body;
+        by_body.insert(body, references_of(node, &names, src));
     }
     by_body
 }
@@ -330,7 +363,7 @@ fn decide_calls<'t, 'a>(
     slots: &mut [Slot<'t, 'a>],
     calls: &[SlotCall<'t, 'a>],
     plan: &mut Plan,
-    checks: &[ActionCheck],
+    checks: &ActionChecks,
     ts: &TokenScopeAccess,
 ) -> Vec<CallRewrite> {
     let mut rewrites = Vec::new();
@@ -376,6 +409,7 @@ fn decide_calls<'t, 'a>(
 fn declare_step_up(
     ctx: &FileCtx,
     uses: &[HookUse],
+    groups: &Groups,
     slots: &[Slot],
     rewrites: &[CallRewrite],
     plan: &mut Plan,
@@ -387,9 +421,7 @@ fn declare_step_up(
     let mut names = StepUpNames::new();
     let mut replaced = Vec::new();
     for (&body_range, members) in &bodies {
-        let uses_here: Vec<usize> = (0..uses.len())
-            .filter(|&i| range(uses[i].body) == body_range)
-            .collect();
+        let uses_here = &groups.uses_of_body[&body_range];
         let body = uses[uses_here[0]].body;
         let existing = existing_step_up(body, ctx);
         // The body holds the hook's whole result already: use its members.
@@ -431,9 +463,9 @@ fn declare_step_up(
         match existing {
             Some(e) => plan.edits.push(e.append(&items, ctx.src)),
             None => {
-                let callee = step_up_callee(ctx, plan, uses, &uses_here);
+                let callee = step_up_callee(ctx, plan, uses, uses_here);
                 replaced.extend(insert_declaration(
-                    ctx, uses, slots, &uses_here, &items, &callee, plan,
+                    ctx, uses, groups, slots, uses_here, &items, &callee, plan,
                 ));
             }
         }
@@ -444,9 +476,11 @@ fn declare_step_up(
 /// Write `const { items } = callee()` where the first legacy hook of the body
 /// was declared, following that statement's semicolon habit: in its place
 /// when that statement goes entirely, else before it.
+#[allow(clippy::too_many_arguments)]
 fn insert_declaration(
     ctx: &FileCtx,
     uses: &[HookUse],
+    groups: &Groups,
     slots: &[Slot],
     uses_here: &[usize],
     items: &[String],
@@ -466,7 +500,7 @@ fn insert_declaration(
         ""
     };
     let decl = format!("const {{ {} }} = {callee}(){semi}", items.join(", "));
-    if whole_statement_removed(first, uses, slots) {
+    if whole_statement_removed(&uses[first], groups.slots(first, slots)) {
         plan.edits
             .push(Edit::replace(stmt.start_byte(), stmt.end_byte(), decl));
         Some(first)
@@ -526,32 +560,36 @@ fn rename_dependencies(uses: &[HookUse], slots: &[Slot], names: &StepUpNames, pl
 fn drop_hook_declarations(
     ctx: &FileCtx,
     uses: &[HookUse],
+    groups: &Groups,
     slots: &[Slot],
     replaced: &[usize],
     plan: &mut Plan,
 ) {
     let src = ctx.src;
     drop_redestructured(src, slots, plan);
+    let replaced: BTreeSet<usize> = replaced.iter().copied().collect();
     for (i, u) in uses.iter().enumerate() {
-        let mine: Vec<&Slot> = slots
-            .iter()
-            .filter(|s| s.hook_use == i && s.owner.is_none())
+        let mine: Vec<&Slot> = groups
+            .slots(i, slots)
+            .filter(|s| s.owner.is_none())
             .collect();
         if mine.iter().all(|s| s.rewritten.is_empty()) || replaced.contains(&i) {
             continue;
         }
-        if whole_statement_removed(i, uses, slots) {
+        if whole_statement_removed(u, groups.slots(i, slots)) {
             let (s, e) = statement_removal(src, u.statement.start_byte(), u.statement.end_byte());
             plan.edits.push(Edit::delete(s, e));
         } else if u.pattern.kind() == "object_pattern" {
             let entries = pattern_entries(u.pattern, src);
             let items: Vec<Range> = entries.iter().map(|e| range(e.node)).collect();
+            let dead: HashSet<usize> = mine
+                .iter()
+                .filter(|s| !s.alive())
+                .map(|s| s.binder.id())
+                .collect();
             let remove: Vec<bool> = entries
                 .iter()
-                .map(|e| {
-                    mine.iter()
-                        .any(|s| s.binder.id() == e.node.id() && !s.alive())
-                })
+                .map(|e| dead.contains(&e.node.id()))
                 .collect();
             if let Some(edits) = remove_list_items(&items, &remove) {
                 plan.edits.extend(edits);
@@ -612,17 +650,17 @@ fn drop_redestructured(src: &str, slots: &[Slot], plan: &mut Plan) {
     let mut owners: Vec<Node> = slots.iter().filter_map(|s| s.owner).collect();
     owners.sort_by_key(|n| n.start_byte());
     owners.dedup_by_key(|n| n.id());
+    let dead: HashSet<(usize, usize)> = slots
+        .iter()
+        .filter(|s| !s.rewritten.is_empty() && !s.alive())
+        .filter_map(|s| Some((s.owner?.id(), s.binder.id())))
+        .collect();
     for pattern in owners {
-        let dead = |e: &crate::analysis::PatternEntry| {
-            slots.iter().any(|s| {
-                s.owner.map(|o| o.id()) == Some(pattern.id())
-                    && s.binder.id() == e.node.id()
-                    && !s.rewritten.is_empty()
-                    && !s.alive()
-            })
-        };
         let entries = pattern_entries(pattern, src);
-        let remove: Vec<bool> = entries.iter().map(dead).collect();
+        let remove: Vec<bool> = entries
+            .iter()
+            .map(|e| dead.contains(&(pattern.id(), e.node.id())))
+            .collect();
         if !remove.contains(&true) {
             continue;
         }
@@ -642,10 +680,18 @@ fn drop_redestructured(src: &str, slots: &[Slot], plan: &mut Plan) {
 }
 
 /// Will the whole `const … = useX();` statement go?
-fn whole_statement_removed(i: usize, hook_uses: &[HookUse], slots: &[Slot]) -> bool {
-    let u = &hook_uses[i];
-    let mine: Vec<&Slot> = slots.iter().filter(|s| s.hook_use == i).collect();
-    if mine.is_empty() || mine.iter().any(|s| s.alive()) {
+fn whole_statement_removed<'s, 't: 's, 'a: 's>(
+    u: &HookUse,
+    mine: impl Iterator<Item = &'s Slot<'t, 'a>>,
+) -> bool {
+    let mut binders = HashSet::new();
+    for s in mine {
+        if s.alive() {
+            return false;
+        }
+        binders.insert(s.binder.id());
+    }
+    if binders.is_empty() {
         return false;
     }
     match u.pattern.kind() {
@@ -656,7 +702,7 @@ fn whole_statement_removed(i: usize, hook_uses: &[HookUse], slots: &[Slot]) -> b
             u.pattern
                 .named_children(&mut cursor)
                 .filter(|n| n.kind() != "comment")
-                .all(|p| mine.iter().any(|s| s.binder.id() == p.id()))
+                .all(|p| binders.contains(&p.id()))
         }
         _ => false,
     }

@@ -6,7 +6,8 @@ use crate::analysis::Field;
 use super::FileCtx;
 use super::syntax::remove_list_items;
 use crate::analysis::infer::{
-    ActionCheck, CheckedAction, ScopeDecision, function_range, infer_scope, scope_for_action,
+    ActionCheck, ActionChecks, CheckedAction, ScopeDecision, function_range, infer_scope,
+    scope_for_action,
 };
 use crate::analysis::{ObjectArg, call_args, pattern_entries, text, unwrap_parens};
 use crate::edit::Edit;
@@ -191,7 +192,7 @@ fn step_up_check_locals(ctx: &FileCtx) -> Vec<String> {
 }
 
 /// Every action check in the file, legacy or already migrated, for scope inference.
-pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
+pub fn action_checks(ctx: &FileCtx) -> ActionChecks {
     let hook_results = action_hook_results(ctx);
     let step_up_members = step_up_check_locals(ctx);
     let step_up = ctx.index.calls.iter().filter_map(|call| {
@@ -200,7 +201,8 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
             action: CheckedAction::Scope(scope),
         })
     });
-    ctx.index
+    let legacy = ctx
+        .index
         .calls
         .iter()
         .filter(|n| is_action_check(**n, ctx, &hook_results))
@@ -213,9 +215,8 @@ pub fn action_checks(ctx: &FileCtx) -> Vec<ActionCheck> {
                 function: function_range(*call),
                 action: classify_action(value, ctx),
             })
-        })
-        .chain(step_up)
-        .collect()
+        });
+    ActionChecks::new(legacy.chain(step_up))
 }
 
 pub fn no_scope_message(action: &str) -> String {
@@ -301,7 +302,7 @@ pub fn token_call(
     spec: &TokenRule,
     legacy: &str,
     ctx: &FileCtx,
-    checks: &[ActionCheck],
+    checks: &ActionChecks,
     ts: &TokenScopeAccess,
 ) -> TokenOutcome {
     let at = call.start_byte();
@@ -472,7 +473,7 @@ fn choose_scope(
     call: Node,
     legacy: &str,
     ctx: &FileCtx,
-    checks: &[ActionCheck],
+    checks: &ActionChecks,
 ) -> Result<(String, Option<Finding>), String> {
     match infer_scope(call, checks, ctx.src, ctx.table, ctx.scope_available) {
         ScopeDecision::Certain { scope, .. } => Ok((scope, None)),
