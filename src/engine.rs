@@ -401,7 +401,7 @@ impl Engine {
                 return Err("the file has syntax errors next to the code to rewrite".into());
             }
         }
-        let before = imports::reference_counts(tree.root_node(), src, bindings, &self.table);
+        let before = imports::referenced_names(tree.root_node(), src, bindings, &self.table);
         let middle = splice(src, &plan.edits, "")?;
         let mid_tree = lang.reparse(tree, src, &plan.edits, &middle);
         let mid_bindings = self.bindings(mid_tree.root_node(), &middle, env);

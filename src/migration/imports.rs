@@ -5,46 +5,44 @@
 use super::ImportNeed;
 use super::syntax::{format_braces, statement_removal};
 use crate::analysis::bindings::{Bindings, ImportDecl, ImportForm, ImportSpec};
-use crate::analysis::{descendants_touching, text};
 use crate::edit::Edit;
 use crate::table::Table;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashSet};
 use tree_sitter::Node;
 
-/// How often each imported name the import pass may drop occurs as an
-/// identifier outside import statements. Only the subtrees holding such a
-/// name are walked.
-pub fn reference_counts(
+/// The imported names the import pass may drop that occur as an identifier
+/// outside import statements. Each occurrence of such a name in the text is
+/// looked up in the tree, and a name is done at its first reference.
+pub fn referenced_names(
     root: Node,
     src: &str,
     bindings: &Bindings,
     rules: &Table,
-) -> HashMap<String, usize> {
-    let names = droppable_locals(bindings, rules);
-    let mut marks: Vec<usize> = Vec::new();
-    for name in &names {
-        marks.extend(memchr::memmem::find_iter(src.as_bytes(), name.as_bytes()));
-    }
-    marks.sort_unstable();
-    marks.dedup();
+) -> HashSet<String> {
     let inside_import = |pos: usize| {
         bindings
             .imports
             .iter()
             .any(|d| pos >= d.start && pos < d.end)
     };
-    let mut counts = HashMap::new();
-    for n in descendants_touching(root, &marks) {
-        if matches!(
-            n.kind(),
-            "identifier" | "shorthand_property_identifier" | "type_identifier"
-        ) && names.contains(text(n, src))
-            && !inside_import(n.start_byte())
-        {
-            *counts.entry(text(n, src).to_string()).or_insert(0) += 1;
+    let mut found = HashSet::new();
+    for name in droppable_locals(bindings, rules) {
+        let referenced = memchr::memmem::find_iter(src.as_bytes(), name.as_bytes())
+            .filter(|&at| !inside_import(at))
+            .any(|at| {
+                root.named_descendant_for_byte_range(at, at + name.len())
+                    .is_some_and(|n| {
+                        matches!(
+                            n.kind(),
+                            "identifier" | "shorthand_property_identifier" | "type_identifier"
+                        ) && n.byte_range() == (at..at + name.len())
+                    })
+            });
+        if referenced {
+            found.insert(name.to_string());
         }
     }
-    counts
+    found
 }
 
 /// Local names of imported Dynamic names that go when nothing uses them.
@@ -70,18 +68,18 @@ pub fn plan(
     bindings: &Bindings,
     rules: &Table,
     needs: &[ImportNeed],
-    before: &HashMap<String, usize>,
+    before: &HashSet<String>,
     newline: &str,
 ) -> Vec<Edit> {
-    let after = reference_counts(root, src, bindings, rules);
+    let after = referenced_names(root, src, bindings, rules);
     let drop_when_unused = rules.drop_when_unused();
     let unused_now = |decl: &ImportDecl, s: &ImportSpec| {
         !decl.braces_have_comment
             && decl
                 .origin_of(s, rules)
                 .is_some_and(|o| drop_when_unused.contains(&o.imported.as_str()))
-            && before.get(&s.local).copied().unwrap_or(0) > 0
-            && after.get(&s.local).copied().unwrap_or(0) == 0
+            && before.contains(&s.local)
+            && !after.contains(&s.local)
     };
     let mut edits = Vec::new();
     let mut deleted: Vec<(usize, usize)> = Vec::new();
