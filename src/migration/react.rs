@@ -12,7 +12,7 @@ use super::syntax::{indentation, remove_list_items, statement_removal};
 use super::token_call::TokenScopeAccess;
 use super::{FileCtx, Plan};
 use crate::analysis::infer::ActionChecks;
-use crate::analysis::scope::{declares, is_function, references_of};
+use crate::analysis::scope::{declared_names, is_function, references_of};
 use crate::analysis::{call_args, pattern_entries, text};
 use crate::edit::Edit;
 use crate::finding::Finding;
@@ -420,6 +420,7 @@ fn declare_step_up(
     }
     let mut names = StepUpNames::new();
     let mut replaced = Vec::new();
+    let mut outer = OuterNames::default();
     for (&body_range, members) in &bodies {
         let uses_here = &groups.uses_of_body[&body_range];
         let body = uses[uses_here[0]].body;
@@ -439,7 +440,7 @@ fn declare_step_up(
             let local = match known {
                 Some((_, local)) => local.clone(),
                 None => {
-                    let local = fresh_name(m, body, ctx);
+                    let local = fresh_name(m, body, ctx, &mut outer);
                     added.push((m.clone(), local.clone()));
                     local
                 }
@@ -889,21 +890,37 @@ fn existing_step_up(body: Node, ctx: &FileCtx) -> Option<ExistingStepUp> {
     None
 }
 
-/// A local name for a step-up member that clashes with nothing visible in `body`.
-fn fresh_name(member: &str, body: Node, ctx: &FileCtx) -> String {
-    let taken = |name: &str| {
-        crate::analysis::scope::name_in_use(body, name, ctx.src) || {
-            let mut cur = body.parent();
-            let mut found = false;
-            while let Some(n) = cur {
-                if declares(n, name, ctx.src) {
-                    found = true;
-                    break;
-                }
-                cur = n.parent();
+/// The names each enclosing scope declares, looked up once per scope: the
+/// bodies of a file share their outer scopes (the program, a module's
+/// functions), and a file may hold thousands of bodies.
+#[derive(Default)]
+struct OuterNames<'s> {
+    by_scope: HashMap<usize, HashSet<&'s str>>,
+}
+
+impl<'s> OuterNames<'s> {
+    /// Does a scope around `body` (not `body` itself) declare `name`?
+    fn declared_around(&mut self, body: Node, name: &str, src: &'s str) -> bool {
+        let mut cur = body.parent();
+        while let Some(n) = cur {
+            let names = self
+                .by_scope
+                .entry(n.id())
+                .or_insert_with(|| declared_names(n, src).into_iter().collect());
+            if names.contains(name) {
+                return true;
             }
-            found
+            cur = n.parent();
         }
+        false
+    }
+}
+
+/// A local name for a step-up member that clashes with nothing visible in `body`.
+fn fresh_name<'s>(member: &str, body: Node, ctx: &FileCtx<'s, '_>, outer: &mut OuterNames<'s>) -> String {
+    let mut taken = |name: &str| {
+        crate::analysis::scope::name_in_use(body, name, ctx.src)
+            || outer.declared_around(body, name, ctx.src)
     };
     if !taken(member) {
         return member.to_string();
