@@ -3,6 +3,7 @@
 
     gen.py OUT_DIR --files N [--legacy-fraction F] [--seed S] [--all-dynamic] [--barrels B]
     gen.py OUT_DIR --big-file N [--big-hook useMfa|useIsMfaRequiredForAction]
+    gen.py OUT_DIR --components N
 
 The first form writes N source files (.ts/.tsx/.js of varied sizes, ~3 KB on
 average) across packages/apps of a monorepo. A fraction F (default 0.02) use
@@ -16,7 +17,10 @@ that a correct tool skips.
 
 The second form writes OUT_DIR/BigComponent.tsx: one component whose body
 binds the legacy hook N times and uses every binding once, for measuring how
-the analysis of one file grows with its size.
+the analysis of one file grows with its size. The third writes
+OUT_DIR/Components.tsx: N small components, each with one hook use rewritten
+into its own `useStepUpAuthentication()`, for how the work per component body
+grows with the number of bodies in the file.
 
 run.py imports this module: `legacy_templates` and `inject_legacy` put the
 same legacy files into a real checkout.
@@ -180,6 +184,21 @@ def big_component(n, hook="useMfa"):
     out += ["    </div>", "  );", "}", ""]
     return "\n".join(out)
 
+def many_components(n):
+    """n small components in one file, each binding `useMfa()` once and
+    calling it in a handler that also signs (so the token call is rewritten
+    and each component gets its own `useStepUpAuthentication()`): the work
+    per body must not grow with the number of bodies around it."""
+    out = ["import { useMfa } from '@dynamic-labs/sdk-react-core';", "",
+           "type P = { code: string; w: { signMessage: (m: string) => Promise<string> } };", ""]
+    for i in range(n):
+        out += [f"export function C{i}({{ code, w }}: P) {{",
+                "  const { authenticateDevice } = useMfa();",
+                "  const go = async () => { await authenticateDevice({ code, createMfaToken: true }); await w.signMessage('gm'); };",
+                "  return <b onClick={go} />;",
+                "}"]
+    return "\n".join(out) + "\n"
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
@@ -190,14 +209,20 @@ def main():
     ap.add_argument("--barrels", type=int, default=0, help="write up to this many index.ts barrels")
     ap.add_argument("--big-file", type=int, help="write one component with this many hook uses instead")
     ap.add_argument("--big-hook", choices=BIG_HOOKS, default="useMfa")
+    ap.add_argument("--components", type=int, help="write one file of this many small components instead")
     a = ap.parse_args()
     if a.big_file is not None:
         os.makedirs(a.out, exist_ok=True)
         with open(os.path.join(a.out, "BigComponent.tsx"), "w", encoding="utf-8") as f:
             f.write(big_component(a.big_file, a.big_hook))
         return
+    if a.components is not None:
+        os.makedirs(a.out, exist_ok=True)
+        with open(os.path.join(a.out, "Components.tsx"), "w", encoding="utf-8") as f:
+            f.write(many_components(a.components))
+        return
     if a.files is None:
-        ap.error("--files or --big-file is required")
+        ap.error("--files, --big-file or --components is required")
     rng = random.Random(a.seed)
     templates = legacy_templates(FIXTURES)
     modules = {}

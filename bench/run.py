@@ -19,8 +19,9 @@ its source directories. Both copies get `git init` so that every tool honours
 the same .gitignore. The original is only read.
 
 Big file (--big-file [SIZES]): one component binding the legacy hook N times
-(gen.py --big-file), `useMfa` and `useIsMfaRequiredForAction` variants;
-times `stepup check` for each N and reports how the time grows. A run past
+(gen.py --big-file), `useMfa` and `useIsMfaRequiredForAction` variants, and
+one file of --big-components small components with one use each (gen.py
+--components); times `stepup check` for each N and reports how the time grows. A run past
 --timeout seconds is killed and reported as "timeout".
 
 Every command of a case runs in turn, alternating, --runs times (after one
@@ -315,48 +316,61 @@ def real_trees(a, base, stepup, bare, rg, sg):
     return sections
 
 
-def big_files(a, base, stepup):
+def big_variants(a):
+    """(key, sizes, file name, writer, title) of each big-file shape."""
+    out = []
     sizes = [int(s) for s in a.big_file.split(",")]
-    files = {}
     for hook in gen.BIG_HOOKS:
+        out.append((hook, sizes, "BigComponent.tsx", lambda n, h=hook: gen.big_component(n, h),
+                    f"One component, N `{hook}()` bindings each used once"))
+    comp = [int(s) for s in a.big_components.split(",")]
+    out.append(("components", comp, "Components.tsx", gen.many_components,
+                "One file of N small components, one `useMfa()` use rewritten in each"))
+    return out
+
+
+def big_files(a, base, stepup):
+    variants = big_variants(a)
+    files = {}
+    for key, sizes, name, write, _ in variants:
         for n in sizes:
-            d = os.path.join(base, f"big-{hook}-{n}")
-            p = os.path.join(d, "BigComponent.tsx")
+            d = os.path.join(base, f"big-{key}-{n}")
+            p = os.path.join(d, name)
             if not os.path.isfile(p):
                 os.makedirs(d, exist_ok=True)
                 with open(p, "w", encoding="utf-8") as f:
-                    f.write(gen.big_component(n, hook))
-            files[(hook, n)] = p
+                    f.write(write(n))
+            files[(key, n)] = p
             if os.path.getsize(p) > MAX_FILE_BYTES:
                 print(f"warning: {p} is above stepup's {MAX_FILE_BYTES} byte limit: it will be skipped, not analysed",
                       flush=True)
     walls = {k: [] for k in files}
     cpus = {k: [] for k in files}
     rss = {k: 0 for k in files}
-    timed_out, skipped = set(), set()  # skipped: a smaller size of the same hook timed out
+    timed_out, skipped = set(), set()  # skipped: a smaller size of the same variant timed out
     for _ in range(a.big_runs):
         for key in files:
-            hook, n = key
+            variant, n = key
             if key in timed_out or key in skipped:
                 continue
             r = timed([stepup, "check", "--quiet", files[key]], a.timeout)
             if r is None:
                 timed_out.add(key)
-                skipped.update(k for k in files if k[0] == hook and k[1] > n)
-                print(f"big file {hook} N={n}: timeout after {a.timeout:.0f} s", flush=True)
+                skipped.update(k for k in files if k[0] == variant and k[1] > n)
+                print(f"big file {variant} N={n}: timeout after {a.timeout:.0f} s", flush=True)
                 continue
             walls[key].append(r[0])
             rss[key] = max(rss[key], r[1])
             cpus[key].append(r[2])
-            print(f"big file {hook} N={n}: {r[0]*1000:.0f} ms", flush=True)
+            print(f"big file {variant} N={n}: {r[0]*1000:.0f} ms", flush=True)
     sections = []
-    for hook in gen.BIG_HOOKS:
+    for variant, sizes, _, _, title in variants:
         out = ["| N hook uses | lines | median | time × previous | uses × previous | per use | peak RSS | CPU (user + sys) |",
                "|---:|---:|---:|---:|---:|---:|---:|---:|"]
         prev = None
         verdicts = []
         for n in sizes:
-            key = (hook, n)
+            key = (variant, n)
             with open(files[key], encoding="utf-8") as f:
                 lines = sum(1 for _ in f)
             med = statistics.median(walls[key]) if walls[key] else None
@@ -379,8 +393,7 @@ def big_files(a, base, stepup):
                            f"{statistics.median(cpus[key])*1000:.0f} ms |")
             prev = (n, med)
         out += [""] + [f"- {v}" for v in verdicts]
-        sections.append((f"One component, N `{hook}()` bindings each used once (`stepup check`, "
-                         f"median of {a.big_runs}, timeout {a.timeout:.0f} s)", out))
+        sections.append((f"{title} (`stepup check`, median of {a.big_runs}, timeout {a.timeout:.0f} s)", out))
     return sections
 
 
@@ -400,6 +413,8 @@ def main():
     ap.add_argument("--seed", type=int, default=12, help="seed for choosing the injected files and places")
     ap.add_argument("--big-file", nargs="?", const="500,2000,10000", metavar="SIZES",
                     help="time stepup check on one component with N hook uses (default sizes 500,2000,10000)")
+    ap.add_argument("--big-components", default="250,1000,4000", metavar="SIZES",
+                    help="with --big-file: component counts of the many-components file (default 250,1000,4000)")
     ap.add_argument("--big-runs", type=int, default=3, help="runs per big file (median)")
     ap.add_argument("--timeout", type=float, default=120, help="seconds before a run is killed and reported as timeout")
     ap.add_argument("--synthetic", action="store_true", help="the synthetic corpora too, with --tree or --big-file")
