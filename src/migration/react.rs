@@ -917,7 +917,12 @@ impl<'s> OuterNames<'s> {
 }
 
 /// A local name for a step-up member that clashes with nothing visible in `body`.
-fn fresh_name<'s>(member: &str, body: Node, ctx: &FileCtx<'s, '_>, outer: &mut OuterNames<'s>) -> String {
+fn fresh_name<'s>(
+    member: &str,
+    body: Node,
+    ctx: &FileCtx<'s, '_>,
+    outer: &mut OuterNames<'s>,
+) -> String {
     let mut taken = |name: &str| {
         crate::analysis::scope::name_in_use(body, name, ctx.src)
             || outer.declared_around(body, name, ctx.src)
