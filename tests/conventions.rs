@@ -107,6 +107,37 @@ fn absolute_paths_come_out_relative_to_the_working_directory_in_every_format() {
     assert!(sub.stdout.contains("\"path\": \"b.ts\""), "{}", sub.stdout);
 }
 
+/// A root beside the working directory keeps its `../` prefix; a root that
+/// holds the working directory, even written through a symbolic link, shows
+/// the files under the working directory from there.
+#[cfg(unix)]
+#[test]
+fn roots_beside_and_around_the_working_directory() {
+    let dir = repo(&[("app/src/a.tsx", LEGACY), ("tools/README.md", "tools\n")]);
+    let root = dir.path();
+    let beside = stepup(
+        &root.join("tools"),
+        &["check", "--format", "json", "../app"],
+    );
+    assert!(
+        beside.stdout.contains("\"path\": \"../app/src/a.tsx\""),
+        "{}",
+        beside.stdout
+    );
+    let links = tempfile::tempdir().unwrap();
+    let link = links.path().join("repo");
+    std::os::unix::fs::symlink(root, &link).unwrap();
+    let around = stepup(
+        &root.join("app/src"),
+        &["check", "--format", "json", link.to_str().unwrap()],
+    );
+    assert!(
+        around.stdout.contains("\"path\": \"a.tsx\""),
+        "{}",
+        around.stdout
+    );
+}
+
 #[test]
 fn colour_follows_the_flag_and_the_environment() {
     let dir = repo(&[("a.tsx", LEGACY)]);

@@ -111,6 +111,12 @@ fn display_project_file(path: &Path, _opts: &SessionOptions) -> String {
     walk::display_path(path, &cwd)
 }
 
+/// Does `root` hold the directory `cwd` (a real path), written as it is or
+/// through symbolic links?
+fn holds(root: &Path, cwd: &Path) -> bool {
+    cwd.starts_with(root) || root.canonicalize().is_ok_and(|real| cwd.starts_with(real))
+}
+
 /// What the walk found: source files, package.json files, unreadable directories.
 type Discovered = (Vec<Target>, Vec<Manifest>, Vec<Problem>);
 
@@ -129,9 +135,11 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
         let absolute = normalize(root);
         let base = walk::display_path(&absolute, &cwd);
         let mut d = discover(&absolute, &base, &opts.walk).map_err(ScanError)?;
-        if base.starts_with("..") {
-            // A root above the working directory may hold it: `../app/src/x.ts`
-            // is `x.ts` from `app/src`.
+        // A root above the working directory may hold it: `../app/src/x.ts`
+        // is `x.ts` from `app/src`. Only then is each file placed again (a
+        // root beside the working directory keeps `../root/x.ts`: resolving
+        // each of its files physically would cost a look-up per path component).
+        if base.starts_with("..") && holds(&absolute, &cwd) {
             for t in d.targets.iter_mut().chain(d.manifests.iter_mut()) {
                 t.display = walk::display_path(&t.path, &cwd);
             }
