@@ -208,6 +208,25 @@ impl Parsed<'_> {
             })
     }
 
+    /// A file near this package.json, shown the way the package.json is:
+    /// relative to the working directory.
+    fn shown(&self, file: &Path) -> String {
+        let rel = pathdiff::diff_paths(file, &self.dir).unwrap_or_else(|| file.to_path_buf());
+        let mut out: Vec<std::path::Component> = Vec::new();
+        let base = Path::new(&self.m.display).parent().unwrap_or(Path::new(""));
+        for c in base.components().chain(rel.components()) {
+            match (c, out.last()) {
+                (std::path::Component::ParentDir, Some(std::path::Component::Normal(_))) => {
+                    out.pop();
+                }
+                (std::path::Component::CurDir, _) => {}
+                _ => out.push(c),
+            }
+        }
+        let joined: PathBuf = out.iter().collect();
+        joined.to_string_lossy().replace('\\', "/")
+    }
+
     fn lists(&self, package: &str) -> bool {
         self.spec_of(package).is_some()
     }
@@ -309,24 +328,45 @@ fn check_version(p: &Parsed, req: &Requirement) -> Result<Option<ProjectFinding>
         )
     };
     let installed = || installed_version(&p.dir, req.package);
-    // (what the spec lets in, the lowest version)
-    let low: Option<(&str, Version)> = match classify(spec) {
+    let lowest = |r: &str| -> Result<Version, String> {
+        let range = NpmRange::parse(r).map_err(|e| cannot(e.to_string()))?;
+        range
+            .min_version()
+            .ok_or_else(|| cannot(format!("`{r}` admits no version")))
+    };
+    // (what the spec lets in, the lowest version, where to change it)
+    let mut place = String::new();
+    let low: Option<(String, Version)> = match classify(spec) {
         Spec::Range(r) | Spec::Alias { range: r, .. }
             if !r.is_empty() || spec.trim().is_empty() =>
         {
-            let range = NpmRange::parse(r).map_err(|e| cannot(e.to_string()))?;
-            let low = range
-                .min_version()
-                .ok_or_else(|| cannot(format!("`{r}` admits no version")))?;
-            Some(("allows", low))
+            Some(("allows".to_string(), lowest(r)?))
         }
         Spec::Workspace(r) if !matches!(r, "" | "*" | "^" | "~") => {
             let range = NpmRange::parse(r).map_err(|e| cannot(e.to_string()))?;
-            range.min_version().map(|v| ("allows", v))
+            range.min_version().map(|v| ("allows".to_string(), v))
         }
+        // pnpm's catalog holds the range; without one, what is installed.
+        Spec::Catalog(name) => match catalog_range(p, name, req.package) {
+            Ok((range, yaml)) => {
+                place = format!(" in {yaml}");
+                Some((
+                    format!("(\"{range}\" in the catalog) allows"),
+                    lowest(&range)?,
+                ))
+            }
+            Err(why) => match installed() {
+                Some(v) => Some(("installs".to_string(), v)),
+                None => {
+                    return Err(cannot(format!(
+                        "{why}, and the package is not installed here to tell which version it is"
+                    )));
+                }
+            },
+        },
         // Not a range: what is installed is what compiles.
         other => match installed() {
-            Some(v) => Some(("installs", v)),
+            Some(v) => Some(("installs".to_string(), v)),
             // The newest release is at or above every minimum.
             None if matches!(other, Spec::Tag("latest") | Spec::Alias { .. }) => None,
             None => {
@@ -341,12 +381,48 @@ fn check_version(p: &Parsed, req: &Requirement) -> Result<Option<ProjectFinding>
             "dependency-range",
             key,
             format!(
-                "\"{key}\": \"{spec}\" {verb} {low}; {}: use \"^{}\" or newer",
+                "\"{key}\": \"{spec}\" {verb} {low}; {}: use \"^{}\" or newer{place}",
                 (req.why)(&low),
                 req.min
             ),
         )
     }))
+}
+
+/// The range `catalog:{name}` stands for in the pnpm-workspace.yaml of the
+/// workspace `dir` is in (`catalog:` and `catalog:default` are the default
+/// catalog: the `catalog` map, or `catalogs.default`), with that file's
+/// path as the user sees it. Err says why there is none.
+fn catalog_range(p: &Parsed, name: &str, package: &str) -> Result<(String, String), String> {
+    let yaml = p
+        .dir
+        .ancestors()
+        .map(|d| d.join("pnpm-workspace.yaml"))
+        .find(|f| f.is_file())
+        .ok_or_else(|| "no pnpm-workspace.yaml holds its catalog".to_string())?;
+    let shown = p.shown(&yaml);
+    let text = read_text(&yaml).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let doc: yaml_serde::Value =
+        yaml_serde::from_str(&text).map_err(|e| format!("{shown}: not valid YAML ({e})"))?;
+    let name = name.trim();
+    let catalog = match name {
+        "" | "default" => doc
+            .get("catalog")
+            .or_else(|| doc.get("catalogs").and_then(|c| c.get("default"))),
+        _ => doc.get("catalogs").and_then(|c| c.get(name)),
+    };
+    let which = if name.is_empty() { "default" } else { name };
+    let entry = catalog
+        .ok_or_else(|| format!("{shown} has no `{which}` catalog"))?
+        .get(package)
+        .ok_or_else(|| format!("the `{which}` catalog of {shown} has no entry for {package}"))?;
+    match entry {
+        yaml_serde::Value::String(s) => Ok((s.clone(), shown)),
+        yaml_serde::Value::Number(n) => Ok((n.to_string(), shown)),
+        _ => Err(format!(
+            "the `{which}` catalog of {shown} gives {package} a value that is not a version range"
+        )),
+    }
 }
 
 /// `api-core-dependency` and `api-core-version` for a package.json whose
@@ -442,4 +518,72 @@ fn installed_dependency(dir: &Path, package: &str, dep: &str) -> Option<String> 
         .get(dep)?
         .as_str()
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A package.json at `app/` under a workspace whose pnpm-workspace.yaml is `yaml`.
+    fn with_workspace(yaml: &str, check: impl FnOnce(&Parsed)) {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("apps/web");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(root.path().join("pnpm-workspace.yaml"), yaml).unwrap();
+        let m = Manifest {
+            path: dir.join("package.json"),
+            display: "apps/web/package.json".into(),
+        };
+        let parsed = Parsed {
+            m: &m,
+            dir,
+            text: String::new(),
+            json: Value::Null,
+        };
+        check(&parsed);
+    }
+
+    #[test]
+    fn the_default_catalog_is_the_catalog_map_or_catalogs_default() {
+        with_workspace("catalog:\n  react: ^18.2.0\n", |p| {
+            let (range, shown) = catalog_range(p, "", "react").unwrap();
+            assert_eq!(
+                (range.as_str(), shown.as_str()),
+                ("^18.2.0", "pnpm-workspace.yaml")
+            );
+            assert_eq!(catalog_range(p, "default", "react").unwrap().0, "^18.2.0");
+        });
+        with_workspace(
+            "catalogs:\n  default:\n    react: 18\n  next:\n    react: '>=19'\n",
+            |p| {
+                // A bare number is a version too.
+                assert_eq!(catalog_range(p, "", "react").unwrap().0, "18");
+                assert_eq!(catalog_range(p, "next", "react").unwrap().0, ">=19");
+            },
+        );
+    }
+
+    #[test]
+    fn a_catalog_that_cannot_be_used_says_why_and_where() {
+        with_workspace("catalog:\n  react: [18\n", |p| {
+            let err = catalog_range(p, "", "react").unwrap_err();
+            assert!(
+                err.starts_with("pnpm-workspace.yaml: not valid YAML"),
+                "{err}"
+            );
+        });
+        with_workspace("catalog:\n  react: ^18.2.0\n", |p| {
+            let err = catalog_range(p, "", "vue").unwrap_err();
+            assert_eq!(
+                err,
+                "the `default` catalog of pnpm-workspace.yaml has no entry for vue"
+            );
+            let err = catalog_range(p, "old", "react").unwrap_err();
+            assert_eq!(err, "pnpm-workspace.yaml has no `old` catalog");
+        });
+        with_workspace("catalog:\n  react:\n    version: 18\n", |p| {
+            let err = catalog_range(p, "", "react").unwrap_err();
+            assert!(err.contains("not a version range"), "{err}");
+        });
+    }
 }
