@@ -118,19 +118,30 @@ pub fn known_chain<'t, 'a>(
 }
 
 /// `isStepUpRequired({ scope: TokenScope.X })` of any family (the hook's
-/// member, a client's step-up chain, the JS SDK's check function): the
-/// TokenScope member it checks.
-fn step_up_check(call: Node, ctx: &FileCtx, hook_members: &[String]) -> Option<String> {
+/// member, destructured or called on the whole result, a client's step-up
+/// chain, the JS SDK's check function): the TokenScope member it checks.
+fn step_up_check(call: Node, ctx: &FileCtx, hook: &StepUpLocals) -> Option<String> {
     let callee = call.field("function")?;
     let checks = &ctx.table.step_up_checks;
     let is_check = match ctx.bindings.dynamic_name(callee, ctx.src, ctx.table) {
         Some(d) => d.imported == checks.function,
         None => match callee.kind() {
-            "identifier" => hook_members.iter().any(|m| m == text(callee, ctx.src)),
-            "member_expression" => client_chain(callee, ctx.src).is_some_and(|(links, _)| {
-                let want: Vec<&str> = checks.client_chain.split('.').collect();
-                links.ends_with(&want)
-            }),
+            "identifier" => hook.members.iter().any(|m| m == text(callee, ctx.src)),
+            "member_expression" => {
+                let on_result = || {
+                    let (object, property) = (callee.field("object")?, callee.field("property")?);
+                    Some(
+                        object.kind() == "identifier"
+                            && hook.results.iter().any(|r| r == text(object, ctx.src))
+                            && text(property, ctx.src) == checks.hook_member,
+                    )
+                };
+                on_result() == Some(true)
+                    || client_chain(callee, ctx.src).is_some_and(|(links, _)| {
+                        let want: Vec<&str> = checks.client_chain.split('.').collect();
+                        links.ends_with(&want)
+                    })
+            }
             _ => false,
         },
     };
@@ -166,9 +177,35 @@ fn action_hook_results(ctx: &FileCtx) -> HashSet<String> {
         .collect()
 }
 
-/// Locals bound to the step-up check member of a `useStepUpAuthentication()`
-/// destructuring.
-fn step_up_check_locals(ctx: &FileCtx) -> Vec<String> {
+/// How code already migrated reaches the step-up hook's check.
+struct StepUpLocals {
+    /// Locals bound to the check member of a `useStepUpAuthentication()`
+    /// destructuring (`const { isStepUpRequired } = …`).
+    members: Vec<String>,
+    /// Names bound to the whole result (`const stepUp = …`): the check is
+    /// `stepUp.isStepUpRequired(…)`.
+    results: Vec<String>,
+}
+
+fn step_up_locals(ctx: &FileCtx) -> StepUpLocals {
+    let results = ctx
+        .index
+        .declarators
+        .iter()
+        .filter_map(|d| {
+            let name = d.field("name").filter(|n| n.kind() == "identifier")?;
+            let callee = d.field("value")?.field("function")?;
+            let hook = ctx.bindings.dynamic_name(callee, ctx.src, ctx.table)?;
+            (hook.imported == ctx.table.step_up_hook).then(|| text(name, ctx.src).to_string())
+        })
+        .collect();
+    StepUpLocals {
+        members: step_up_check_members(ctx),
+        results,
+    }
+}
+
+fn step_up_check_members(ctx: &FileCtx) -> Vec<String> {
     let member = &ctx.table.step_up_checks.hook_member;
     ctx.index
         .pattern_props
@@ -194,7 +231,7 @@ fn step_up_check_locals(ctx: &FileCtx) -> Vec<String> {
 /// Every action check in the file, legacy or already migrated, for scope inference.
 pub fn action_checks(ctx: &FileCtx) -> ActionChecks {
     let hook_results = action_hook_results(ctx);
-    let step_up_members = step_up_check_locals(ctx);
+    let step_up_members = step_up_locals(ctx);
     let step_up = ctx.index.calls.iter().filter_map(|call| {
         step_up_check(*call, ctx, &step_up_members).map(|scope| ActionCheck {
             function: function_range(*call),
