@@ -447,6 +447,21 @@ impl Table {
             for h in &f.hooks {
                 ident("functions.hooks", h)?;
             }
+            // The JS SDK family rewrites a call's options and keeps its callee.
+            let target = match &f.call {
+                CallRule::Token(t) => Some(&t.target),
+                CallRule::ActionCheck { target, .. } => Some(target),
+                _ => None,
+            };
+            if f.family == Family::Js
+                && let Some(target) = target.filter(|t| **t != f.name)
+            {
+                return Err(TableError::Invalid {
+                    field: "functions.call.target",
+                    value: target.clone(),
+                    what: "the function's own name (a JS SDK function keeps its name; only its options are rewritten)",
+                });
+            }
         }
         for c in &self.client_chains {
             chain("client_chains.chain", &c.chain)?;
@@ -748,5 +763,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("no [[rules]] entry"), "{err}");
+    }
+
+    #[test]
+    fn a_js_sdk_function_keeps_its_name() {
+        let renamed = "[[functions]]\nname = \"authenticateTotpMfaDevice\"\nfamily = \"js\"\ncall = { kind = \"token\", target = \"verifyTotp\", option = \"createMfaTokenOptions\", rule = \"js-authenticate-totp-mfa-device\" }\n";
+        let err = Table::builtin()
+            .with_extra(renamed)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("`functions.call.target` = \"verifyTotp\"")
+                && err.contains("keeps its name"),
+            "{err}"
+        );
+        let same = renamed.replace("verifyTotp", "authenticateTotpMfaDevice");
+        assert!(Table::builtin().with_extra(&same).is_ok());
     }
 }
