@@ -581,6 +581,25 @@ mod tests {
             let err = catalog_range(p, "old", "react").unwrap_err();
             assert_eq!(err, "pnpm-workspace.yaml has no `old` catalog");
         });
+        // Aliases that expand a billion-fold are refused, not expanded.
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+        {
+            bomb.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prev}"); 9].join(", ")
+            ));
+        }
+        bomb.push_str("catalog:\n  react: ^18.2.0\n");
+        with_workspace(&bomb, |p| {
+            let err = catalog_range(p, "", "react").unwrap_err();
+            assert!(
+                err.starts_with("pnpm-workspace.yaml: not valid YAML"),
+                "{err}"
+            );
+        });
         with_workspace("catalog:\n  react:\n    version: 18\n", |p| {
             let err = catalog_range(p, "", "react").unwrap_err();
             assert!(err.contains("not a version range"), "{err}");
