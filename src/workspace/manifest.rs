@@ -389,27 +389,18 @@ fn check_version(p: &Parsed, req: &Requirement) -> Result<Option<ProjectFinding>
     }))
 }
 
-/// The range `catalog:{name}` stands for in the pnpm-workspace.yaml of the
-/// workspace `dir` is in (`catalog:` and `catalog:default` are the default
-/// catalog: the `catalog` map, or `catalogs.default`), with that file's
-/// path as the user sees it. Err says why there is none.
+/// The range `catalog:{name}` stands for in the workspace `p` is in
+/// (`catalog:` and `catalog:default` are the default catalog: the `catalog`
+/// map, or `catalogs.default`), with the path of the file that holds it as
+/// the user sees it. Err says why there is none.
 fn catalog_range(p: &Parsed, name: &str, package: &str) -> Result<(String, String), String> {
-    let yaml = p
-        .dir
-        .ancestors()
-        .map(|d| d.join("pnpm-workspace.yaml"))
-        .find(|f| f.is_file())
-        .ok_or_else(|| "no pnpm-workspace.yaml holds its catalog".to_string())?;
-    let shown = p.shown(&yaml);
-    let text = read_text(&yaml).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    let doc: yaml_serde::Value =
-        yaml_serde::from_str(&text).map_err(|e| format!("{shown}: not valid YAML ({e})"))?;
+    let (shown, catalogs) = catalog_file(p)?;
     let name = name.trim();
     let catalog = match name {
-        "" | "default" => doc
+        "" | "default" => catalogs
             .get("catalog")
-            .or_else(|| doc.get("catalogs").and_then(|c| c.get("default"))),
-        _ => doc.get("catalogs").and_then(|c| c.get(name)),
+            .or_else(|| catalogs.get("catalogs").and_then(|c| c.get("default"))),
+        _ => catalogs.get("catalogs").and_then(|c| c.get(name)),
     };
     let which = if name.is_empty() { "default" } else { name };
     let entry = catalog
@@ -423,6 +414,50 @@ fn catalog_range(p: &Parsed, name: &str, package: &str) -> Result<(String, Strin
             "the `{which}` catalog of {shown} gives {package} a value that is not a version range"
         )),
     }
+}
+
+/// The nearest file above `p` that defines the workspace's catalogs, shown
+/// as the user sees it, and the part of it with the `catalog` and
+/// `catalogs` keys: pnpm's pnpm-workspace.yaml (the workspace root, catalogs
+/// or not), Yarn's .yarnrc.yml, or Bun's root package.json (under
+/// `workspaces`, or at its top level).
+fn catalog_file(p: &Parsed) -> Result<(String, yaml_serde::Value), String> {
+    let yaml = |file: &Path| -> Result<(String, yaml_serde::Value), String> {
+        let shown = p.shown(file);
+        let text = read_text(file).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        let doc =
+            yaml_serde::from_str(&text).map_err(|e| format!("{shown}: not valid YAML ({e})"))?;
+        Ok((shown, doc))
+    };
+    let has_catalogs = |v: &Value| v.get("catalog").is_some() || v.get("catalogs").is_some();
+    for dir in p.dir.ancestors() {
+        let pnpm = dir.join("pnpm-workspace.yaml");
+        if pnpm.is_file() {
+            return yaml(&pnpm);
+        }
+        let yarnrc = dir.join(".yarnrc.yml");
+        if read_text(&yarnrc).is_ok_and(|t| t.contains("catalog")) {
+            return yaml(&yarnrc);
+        }
+        let manifest = dir.join("package.json");
+        let Ok(text) = read_text(&manifest) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')) else {
+            continue;
+        };
+        let part = match json.get("workspaces") {
+            Some(w) if has_catalogs(w) => w,
+            _ if has_catalogs(&json) => &json,
+            _ => continue,
+        };
+        let doc = yaml_serde::to_value(part).map_err(|e| format!("{}: {e}", p.shown(&manifest)))?;
+        return Ok((p.shown(&manifest), doc));
+    }
+    Err(
+        "no pnpm-workspace.yaml, .yarnrc.yml or package.json above it defines a catalog"
+            .to_string(),
+    )
 }
 
 /// `api-core-dependency` and `api-core-version` for a package.json whose
@@ -524,12 +559,17 @@ fn installed_dependency(dir: &Path, package: &str, dep: &str) -> Option<String> 
 mod tests {
     use super::*;
 
-    /// A package.json at `app/` under a workspace whose pnpm-workspace.yaml is `yaml`.
+    /// A package.json at `apps/web/` under a workspace whose pnpm-workspace.yaml is `yaml`.
     fn with_workspace(yaml: &str, check: impl FnOnce(&Parsed)) {
+        with_root_file("pnpm-workspace.yaml", yaml, check)
+    }
+
+    /// The same, with `text` in the workspace root's `file`.
+    fn with_root_file(file: &str, text: &str, check: impl FnOnce(&Parsed)) {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("apps/web");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(root.path().join("pnpm-workspace.yaml"), yaml).unwrap();
+        std::fs::write(root.path().join(file), text).unwrap();
         let m = Manifest {
             path: dir.join("package.json"),
             display: "apps/web/package.json".into(),
@@ -561,6 +601,40 @@ mod tests {
                 assert_eq!(catalog_range(p, "next", "react").unwrap().0, ">=19");
             },
         );
+    }
+
+    #[test]
+    fn yarn_and_bun_catalogs_are_read_too() {
+        with_root_file(
+            ".yarnrc.yml",
+            "nodeLinker: node-modules\ncatalogs:\n  next:\n    react: ^19.1.0\n",
+            |p| {
+                assert_eq!(
+                    catalog_range(p, "next", "react").unwrap(),
+                    ("^19.1.0".to_string(), ".yarnrc.yml".to_string())
+                );
+            },
+        );
+        let bun =
+            r#"{ "workspaces": { "packages": ["apps/*"], "catalog": { "react": "^19.0.0" } } }"#;
+        with_root_file("package.json", bun, |p| {
+            assert_eq!(
+                catalog_range(p, "", "react").unwrap(),
+                ("^19.0.0".to_string(), "package.json".to_string())
+            );
+        });
+        let top_level =
+            r#"{ "workspaces": ["apps/*"], "catalogs": { "old": { "react": "18.3.1" } } }"#;
+        with_root_file("package.json", top_level, |p| {
+            assert_eq!(catalog_range(p, "old", "react").unwrap().0, "18.3.1");
+        });
+        with_root_file("package.json", r#"{ "workspaces": ["apps/*"] }"#, |p| {
+            let err = catalog_range(p, "", "react").unwrap_err();
+            assert!(
+                err.starts_with("no pnpm-workspace.yaml, .yarnrc.yml or package.json"),
+                "{err}"
+            );
+        });
     }
 
     #[test]
