@@ -337,6 +337,32 @@ pub fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c == '_' || c == '$' || c.is_ascii_alphanumeric())
 }
 
+/// `value` must be a JavaScript identifier.
+fn ident(field: &'static str, value: &str) -> Result<(), TableError> {
+    if is_identifier(value) {
+        Ok(())
+    } else {
+        Err(TableError::Invalid {
+            field,
+            value: value.to_string(),
+            what: "a JavaScript identifier",
+        })
+    }
+}
+
+/// `value` must be a member chain of identifiers (`a.b.c`).
+fn chain(field: &'static str, value: &str) -> Result<(), TableError> {
+    if value.split('.').all(is_identifier) {
+        Ok(())
+    } else {
+        Err(TableError::Invalid {
+            field,
+            value: value.to_string(),
+            what: "a member chain of identifiers (a.b.c)",
+        })
+    }
+}
+
 fn replace_by<T>(list: &mut Vec<T>, new: Vec<T>, key: impl Fn(&T) -> String) {
     for item in new {
         let k = key(&item);
@@ -395,28 +421,6 @@ impl Table {
     /// (an identifier, a member chain), and every rule used must be in the
     /// catalog: a value is spliced into users' files as it is.
     fn validate(&self) -> Result<(), TableError> {
-        let ident = |field: &'static str, value: &str| {
-            if is_identifier(value) {
-                Ok(())
-            } else {
-                Err(TableError::Invalid {
-                    field,
-                    value: value.to_string(),
-                    what: "a JavaScript identifier",
-                })
-            }
-        };
-        let chain = |field: &'static str, value: &str| {
-            if value.split('.').all(is_identifier) {
-                Ok(())
-            } else {
-                Err(TableError::Invalid {
-                    field,
-                    value: value.to_string(),
-                    what: "a member chain of identifiers (a.b.c)",
-                })
-            }
-        };
         for a in &self.actions {
             ident("actions.mfa_action", &a.mfa_action)?;
             if let Some(s) = &a.token_scope {
@@ -447,25 +451,16 @@ impl Table {
             for h in &f.hooks {
                 ident("functions.hooks", h)?;
             }
-            // The JS SDK family rewrites a call's options and keeps its callee.
-            let target = match &f.call {
-                CallRule::Token(t) => Some(&t.target),
-                CallRule::ActionCheck { target, .. } => Some(target),
-                _ => None,
-            };
-            if f.family == Family::Js
-                && let Some(target) = target.filter(|t| **t != f.name)
-            {
-                return Err(TableError::Invalid {
-                    field: "functions.call.target",
-                    value: target.clone(),
-                    what: "the function's own name (a JS SDK function keeps its name; only its options are rewritten)",
-                });
-            }
         }
         for c in &self.client_chains {
             chain("client_chains.chain", &c.chain)?;
         }
+        self.validate_calls()
+    }
+
+    /// The call rules: what they splice in, the JS SDK family's targets,
+    /// and their rules' catalog entries.
+    fn validate_calls(&self) -> Result<(), TableError> {
         for call in self.calls() {
             match call {
                 CallRule::ActionCheck { target, .. } => chain("call.target", target)?,
@@ -477,6 +472,21 @@ impl Table {
                     }
                 }
                 CallRule::Report(_) | CallRule::Keep { .. } => {}
+            }
+        }
+        // The JS SDK family rewrites a call's options and keeps its callee.
+        for f in self.functions.iter().filter(|f| f.family == Family::Js) {
+            let target = match &f.call {
+                CallRule::Token(t) => Some(&t.target),
+                CallRule::ActionCheck { target, .. } => Some(target),
+                _ => None,
+            };
+            if let Some(target) = target.filter(|t| **t != f.name) {
+                return Err(TableError::Invalid {
+                    field: "functions.call.target",
+                    value: target.clone(),
+                    what: "the function's own name (a JS SDK function keeps its name; only its options are rewritten)",
+                });
             }
         }
         for id in self.used_rules() {
