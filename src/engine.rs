@@ -13,7 +13,7 @@ use crate::finding::Finding;
 use crate::lang::{Lang, error_ranges, syntax_error_count};
 use crate::migration::{self, FileCtx, Plan, imports, syntax};
 use crate::table::{RuleId, Table};
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use std::path::Path;
 
 const BOM: &str = "\u{feff}";
@@ -485,10 +485,19 @@ fn build_prefilters(table: &Table, aliases: &[String]) -> (AhoCorasick, AhoCoras
         .chain(aliases.clone())
         .collect();
     let rules: Vec<&str> = table.legacy_names().into_iter().chain(aliases).collect();
-    (
-        AhoCorasick::new(candidates).expect("plain literal patterns"),
-        AhoCorasick::new(rules).expect("plain literal patterns"),
-    )
+    (literal_search(&candidates), literal_search(&rules))
+}
+
+/// A yes/no literal search. Leftmost-first semantics (the answer to "is
+/// there a match" is the same as the standard kind's) let aho-corasick put
+/// its packed SIMD searcher (Teddy) in front of the automaton; the standard
+/// kind never gets it, and the automaton alone is several times slower than
+/// ripgrep on a tree with no Dynamic code.
+fn literal_search(patterns: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(patterns)
+        .expect("plain literal patterns")
 }
 
 pub fn split_bom(text: &str) -> (&str, &str) {
