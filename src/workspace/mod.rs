@@ -119,10 +119,10 @@ impl Workspace for FsWorkspace {
     }
 
     fn may_export(&self, path: &Path, name: Option<&str>) -> bool {
-        if let Some(&starred) = self.starred.lock().expect("cache lock").get(path) {
-            if starred || name.is_none() {
-                return starred;
-            }
+        if let Some(&starred) = self.starred.lock().expect("cache lock").get(path)
+            && (starred || name.is_none())
+        {
+            return starred;
         }
         let Ok(bytes) = read::read_bounded(path, MAX_MODULE_BYTES) else {
             return true; // module_exports says what it makes of it
@@ -166,10 +166,10 @@ impl Workspace for FsWorkspace {
 fn may_star_export(text: &[u8]) -> bool {
     memchr::memmem::find_iter(text, b"export").any(|at| {
         let rest = &text[at + b"export".len()..];
-        match rest.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'*') | Some(b'/') => true,
-            _ => false,
-        }
+        matches!(
+            rest.iter().find(|b| !b.is_ascii_whitespace()),
+            Some(b'*') | Some(b'/')
+        )
     })
 }
 
