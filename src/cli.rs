@@ -204,6 +204,10 @@ pub struct CheckArgs {
     /// report (and exit on) what is left. ESLint's flag.
     #[arg(long, conflicts_with = "stdin_filename")]
     pub fix: bool,
+    /// Also write the SARIF document to FILE, from the same scan (annotations
+    /// with --format github and code scanning from one run).
+    #[arg(long, value_name = "FILE", conflicts_with = "fix")]
+    pub sarif_file: Option<PathBuf>,
     /// With --fix: also modify files that have uncommitted changes.
     #[arg(long, requires = "fix")]
     pub allow_dirty: bool,

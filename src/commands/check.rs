@@ -63,6 +63,15 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             }
         }
     }
+    if let Some(path) = &args.sarif_file
+        && let Err(e) = std::fs::write(path, sarif::Sarif.print(&report))
+    {
+        io.error(format_args!(
+            "cannot write the SARIF file {}: {e}",
+            path.display()
+        ));
+        code = EXIT_ERROR;
+    }
     // Why the run fails on warnings, whatever the format and --quiet say.
     for line in &verdict.over {
         io.err(&format!("{line}\n"));
