@@ -23,7 +23,7 @@ use ignore::overrides::{Override, OverrideBuilder};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 pub const FILE_NAME: &str = "stepup.toml";
 
@@ -206,7 +206,8 @@ pub struct ConfigSet {
     /// `--include`/`--exclude` given: the files' own lists are not used.
     flags_include: bool,
     flags_exclude: bool,
-    state: Mutex<State>,
+    /// Read by every walker thread for every entry; written once per folder.
+    state: RwLock<State>,
 }
 
 #[derive(Debug, Default)]
@@ -263,12 +264,16 @@ impl ConfigSet {
             display,
             flags_include,
             flags_exclude,
-            state: Mutex::new(State::default()),
+            state: RwLock::new(State::default()),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The config governing `path` (absolute, normalised): a folder's own
@@ -289,7 +294,7 @@ impl ConfigSet {
         let Some(index) = self.governing(path, is_dir) else {
             return false;
         };
-        let state = self.lock();
+        let state = self.read();
         state.loaded[index]
             .globs
             .as_ref()
@@ -297,7 +302,7 @@ impl ConfigSet {
     }
 
     fn for_dir(&self, dir: &Path) -> Option<usize> {
-        if let Some(found) = self.lock().dirs.get(dir) {
+        if let Some(found) = self.read().dirs.get(dir) {
             return *found;
         }
         let candidate = dir.join(FILE_NAME);
