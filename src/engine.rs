@@ -254,7 +254,10 @@ impl Engine {
         }
         let unused = RuleId::intern("unused-suppression");
         for (d, used) in suppressions.directives.iter().zip(&used) {
-            for (rule, _) in d.rules.iter().zip(used).filter(|(_, u)| !**u) {
+            // A rule turned off for the run (--skip, --only, the config)
+            // reports nothing anywhere: its directives are not unused.
+            let unused_rules = d.rules.iter().zip(used).filter(|(_, u)| !**u);
+            for (rule, _) in unused_rules.filter(|(r, _)| !self.table.is_off(r)) {
                 let what = match d.scope {
                     Scope::File => "in this file",
                     Scope::Line(_) => "on the line it applies to",

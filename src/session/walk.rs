@@ -1,10 +1,11 @@
 //! Discovery: which files under the given paths stepup looks at.
 
+use crate::config::ConfigSet;
 use crate::lang::Lang;
-use ignore::overrides::{Override, OverrideBuilder};
+use ignore::overrides::OverrideBuilder;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Directories that hold dependencies or build output, skipped by default.
 const SKIPPED_DIRS: &[&str] = &["node_modules", ".next", "dist", "build", "coverage", ".git"];
@@ -16,19 +17,8 @@ pub struct WalkOptions {
     /// Globs relative to each scanned directory (`--include`, `--exclude`).
     pub include: Vec<String>,
     pub exclude: Vec<String>,
-    /// Globs of a config file, relative to its directory.
-    pub config: Option<ConfigGlobs>,
-}
-
-/// `include`/`exclude` of a config file: they apply under its directory, to
-/// files named on the command line too.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigGlobs {
-    /// The config file, for messages.
-    pub file: String,
-    pub dir: PathBuf,
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
+    /// The config files: which governs each file, and their globs.
+    pub configs: Option<Arc<ConfigSet>>,
 }
 
 /// A file to process, with the path to show the user.
@@ -39,6 +29,10 @@ pub struct Target {
     /// The display path's bytes when they are not valid UTF-8 (`display`
     /// then has U+FFFD in their place): patches name the file by these.
     pub display_raw: Option<Vec<u8>>,
+    /// The config file that governs it (an index into the run's configs).
+    pub config: Option<usize>,
+    /// Its bytes, when they come from stdin (`--stdin-filename`).
+    pub stdin: Option<Arc<Vec<u8>>>,
 }
 
 impl Target {
@@ -57,6 +51,8 @@ impl Target {
             path,
             display,
             display_raw,
+            config: None,
+            stdin: None,
         }
     }
 }
@@ -84,11 +80,11 @@ pub struct Discovery {
 pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery, String> {
     let shown = if base.is_empty() { "." } else { base };
     let meta = std::fs::metadata(root).map_err(|e| format!("cannot scan {shown}: {e}"))?;
-    let config = config_override(opts)?;
+    let configs = opts.configs.clone();
     if meta.is_file() {
-        return discover_file(root, base, config.as_ref());
+        return discover_file(root, base, configs.as_deref());
     }
-    let builder = walker(root, opts, config)?;
+    let builder = walker(root, opts, configs.clone())?;
     // Walk in parallel (ripgrep's walker); the order is fixed by sorting after.
     let found: Mutex<Discovery> = Mutex::new(Discovery {
         targets: vec![],
@@ -98,6 +94,7 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
     });
     builder.build_parallel().run(|| {
         let found = &found;
+        let configs = configs.as_deref();
         Box::new(move |entry| {
             match entry {
                 Ok(e) => {
@@ -114,7 +111,8 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
                         && !path.components().any(|c| c.as_os_str() == "node_modules");
                     let source = Lang::from_path(&path).is_some() && !is_minified_name(&path);
                     if stale || manifest || source {
-                        let t = Target::new(path, root, base);
+                        let mut t = Target::new(path, root, base);
+                        t.config = configs.and_then(|c| c.governing(&t.path, false));
                         let mut f = found.lock().expect("walk results");
                         match (stale, manifest) {
                             (true, _) => f.stale.push(t),
@@ -151,7 +149,11 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
 /// it; a declaration file or one the config excludes is skipped quietly (a
 /// git hook passes whatever was staged); any other file must be JS/TS or a
 /// package.json.
-fn discover_file(path: &Path, base: &str, config: Option<&Override>) -> Result<Discovery, String> {
+fn discover_file(
+    path: &Path,
+    base: &str,
+    configs: Option<&ConfigSet>,
+) -> Result<Discovery, String> {
     let mut out = Discovery {
         targets: vec![],
         manifests: vec![],
@@ -164,9 +166,10 @@ fn discover_file(path: &Path, base: &str, config: Option<&Override>) -> Result<D
         target.display_raw = relative_display_raw(path, Path::new(""));
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if config.is_some_and(|c| c.matched(path, false).is_ignore()) {
+    if configs.is_some_and(|c| c.excluded(path, false)) {
         return Ok(out);
     }
+    target.config = configs.and_then(|c| c.governing(path, false));
     if name == "package.json" {
         out.manifests.push(target);
     } else if Lang::from_path(path).is_some() {
@@ -187,32 +190,12 @@ fn is_declaration_name(name: &str) -> bool {
         .any(|ext| name.ends_with(ext))
 }
 
-/// A config file's include/exclude globs, matched from its directory.
-fn config_override(opts: &WalkOptions) -> Result<Option<Override>, String> {
-    let Some(c) = &opts.config else {
-        return Ok(None);
-    };
-    if c.include.is_empty() && c.exclude.is_empty() {
-        return Ok(None);
-    }
-    let mut ob = OverrideBuilder::new(&c.dir);
-    let bad =
-        |key: &str, g: &str, e: ignore::Error| format!("{}: `{key}`: bad glob {g}: {e}", c.file);
-    for g in &c.include {
-        ob.add(g).map_err(|e| bad("include", g, e))?;
-    }
-    for g in &c.exclude {
-        ob.add(&format!("!{g}")).map_err(|e| bad("exclude", g, e))?;
-    }
-    ob.build().map(Some).map_err(|e| format!("{}: {e}", c.file))
-}
-
 /// The walker for `root`: ignore files, skipped directories, globs; never
 /// following symbolic links.
 fn walker(
     root: &Path,
     opts: &WalkOptions,
-    config: Option<Override>,
+    configs: Option<Arc<ConfigSet>>,
 ) -> Result<WalkBuilder, String> {
     let mut builder = WalkBuilder::new(root);
     builder
@@ -235,7 +218,7 @@ fn walker(
         builder.overrides(ob.build().map_err(|e| e.to_string())?);
     }
     let skip_dirs = !opts.no_ignore;
-    if skip_dirs || config.is_some() {
+    if skip_dirs || configs.is_some() {
         builder.filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             if skip_dirs && e.depth() > 0 && is_hidden(e) {
@@ -246,9 +229,9 @@ fn walker(
                 && e.file_name()
                     .to_str()
                     .is_some_and(|n| SKIPPED_DIRS.contains(&n));
-            let excluded = config
+            let excluded = configs
                 .as_ref()
-                .is_some_and(|c| c.matched(e.path(), is_dir).is_ignore());
+                .is_some_and(|c| c.excluded(e.path(), is_dir));
             !(skipped || excluded)
         });
     }
