@@ -5,9 +5,12 @@
 
 pub mod diff;
 pub mod edits;
+pub mod fingerprint;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod sarif;
 
@@ -26,12 +29,17 @@ pub struct Located {
     /// The last line of the code the finding is about (a rewritten call's
     /// last line): the fix of a fixable finding is the change on these lines.
     pub end_line: usize,
+    /// The column just after the code the finding is about, on `end_line`
+    /// (as SARIF's `endColumn`); `column` when only the place is known.
+    pub end_column: usize,
     pub rule: &'static str,
     pub severity: Severity,
     pub fixable: bool,
     pub message: String,
     /// The reason of the `stepup-ignore` directive that suppresses it.
     pub suppressed: Option<String>,
+    /// Stable across line shifts: see [`fingerprint`].
+    pub fingerprint: String,
 }
 
 impl Located {
