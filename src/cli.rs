@@ -37,6 +37,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations (`::error file=…`), plus a job summary
     Github,
+    /// GitLab Code Quality report (JSON array, for artifacts:reports:codequality)
+    Gitlab,
+    /// JUnit XML: one test case per file, a failure per error (Jenkins, Azure DevOps, CircleCI)
+    Junit,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]

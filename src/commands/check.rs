@@ -4,7 +4,7 @@ use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, Streams, migrate_command, setup};
 use crate::cli::{CheckArgs, Format};
 use crate::finding::Severity;
 use crate::report::markdown::{Markdown, Mode};
-use crate::report::{Printer, Report, github, human, json, sarif};
+use crate::report::{Printer, Report, github, gitlab, human, json, junit, sarif};
 use anyhow::Result;
 use std::io::IsTerminal;
 
@@ -48,6 +48,8 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         }
         Format::Json => io.out(&json::Json.print(&report)),
         Format::Sarif => io.out(&sarif::Sarif.print(&report)),
+        Format::Gitlab => io.out(&gitlab::Gitlab.print(&report)),
+        Format::Junit => io.out(&junit::Junit.print(&report)),
         Format::Github => {
             io.out(&github::Github.print(&report));
             let summary = Markdown {

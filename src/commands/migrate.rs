@@ -4,7 +4,7 @@
 use super::{EXIT_ERROR, EXIT_OK, Streams, setup, styled_stderr};
 use crate::cli::{Format, MigrateArgs, Options};
 use crate::report::markdown::{Markdown, Mode};
-use crate::report::{Printer, Report, diff, github, human, json, sarif};
+use crate::report::{Printer, Report, diff, github, gitlab, human, json, junit, sarif};
 use crate::write::{TypecheckOptions, WriteError, WriteOptions, write_changes};
 use anyhow::{Context, Result, bail};
 use std::fs::File;
@@ -35,7 +35,10 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
     };
     // JSON and SARIF are documents of their own on stdout: the dry run's
     // patch is in them (each file's `diff` and edits, SARIF fixes).
-    let machine = matches!(opts.format, Format::Json | Format::Sarif);
+    let machine = matches!(
+        opts.format,
+        Format::Json | Format::Sarif | Format::Gitlab | Format::Junit
+    );
     let mut write = write_options(&args, &opts);
     if args.interactive {
         let mut stderr = styled_stderr(opts.color);
@@ -161,6 +164,8 @@ fn print_report(report: &Report, opts: &Options, write: bool, io: &mut Streams) 
         }
         Format::Json => io.out(&json::Json.print(report)),
         Format::Sarif => io.out(&sarif::Sarif.print(report)),
+        Format::Gitlab => io.out(&gitlab::Gitlab.print(report)),
+        Format::Junit => io.out(&junit::Junit.print(report)),
     }
     Ok(())
 }
