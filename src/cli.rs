@@ -138,6 +138,13 @@ pub struct CheckArgs {
         value_parser = clap::value_parser!(i64).range(-1..)
     )]
     pub max_warnings: Option<i64>,
+    /// Accept the findings recorded in FILE (counts per file and rule): fail
+    /// only on findings beyond them. Made with --update-baseline.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: write the current findings to FILE (fixed ones leave it).
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
     /// Also print the findings stepup-ignore suppresses, with their reasons.
     #[arg(long, short, conflicts_with = "quiet")]
     pub verbose: bool,

@@ -1,5 +1,6 @@
 //! `stepup check`: the CI lint.
 
+use super::baseline;
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, Streams, migrate_command, setup};
 use crate::cli::{CheckArgs, Format};
 use crate::finding::Severity;
@@ -7,6 +8,7 @@ use crate::report::markdown::{Markdown, Mode};
 use crate::report::{Printer, Report, github, gitlab, human, json, junit, sarif};
 use anyhow::Result;
 use std::io::IsTerminal;
+use std::path::Path;
 
 /// ESLint's default: warnings alone never fail the run.
 pub const DEFAULT_MAX_WARNINGS: i64 = -1;
@@ -17,12 +19,22 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let setup = setup(&opts, progress)?;
     let mut engine = setup.engine;
-    let report = match crate::session::run(&mut engine, &setup.session) {
+    let mut report = match crate::session::run(&mut engine, &setup.session) {
         Ok(r) => r,
         Err(e) => {
             io.error(e);
             return Ok(io.exit_code(EXIT_ERROR));
         }
+    };
+    let applied = match &args.baseline {
+        Some(path) => match use_baseline(path, args.update_baseline, &mut report, &mut io) {
+            Ok(applied) => Some(applied),
+            Err(e) => {
+                io.error(format_args!("{e:#}"));
+                return Ok(io.exit_code(EXIT_ERROR));
+            }
+        },
+        None => None,
     };
     let max_warnings = args
         .max_warnings
@@ -62,7 +74,45 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             }
         }
     }
+    if let Some(applied) = applied {
+        for line in &applied.over {
+            io.err(&format!("{line}\n"));
+        }
+        if applied.fixed > 0 && !opts.quiet {
+            let path = args.baseline.as_deref().unwrap_or(Path::new("")).display();
+            io.err(&format!(
+                "{} of the baseline {path} {} fixed: `--update-baseline` removes {}\n",
+                plural(applied.fixed, "finding", "findings"),
+                if applied.fixed == 1 { "is" } else { "are" },
+                if applied.fixed == 1 { "it" } else { "them" },
+            ));
+        }
+    }
     Ok(io.exit_code(code))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `--baseline FILE` (after writing it, with `--update-baseline`): the
+/// findings it records no longer count.
+fn use_baseline(
+    path: &Path,
+    update: bool,
+    report: &mut Report,
+    io: &mut Streams,
+) -> Result<baseline::Applied> {
+    let display = path.display().to_string();
+    if update {
+        let (findings, files) = baseline::update(path, report)?;
+        io.err(&format!(
+            "stepup: wrote the baseline {display}: {} in {}\n",
+            plural(findings, "finding", "findings"),
+            plural(files, "file", "files")
+        ));
+    }
+    baseline::apply(path, &display, report)
 }
 
 /// 2 on a problem that is an error; 1 on an error finding or more warnings

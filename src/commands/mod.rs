@@ -1,6 +1,7 @@
 //! One module per subcommand: options → session → report → printer (→ write)
 //! → exit code. The only place that maps an outcome to an exit code.
 
+pub mod baseline;
 pub mod check;
 pub mod migrate;
 pub mod review;
