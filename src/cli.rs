@@ -109,6 +109,10 @@ pub struct MigrateArgs {
     /// Also write a Markdown report for the pull request to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// With --report: cut the report to at most N characters (0: no limit);
+    /// the default is what a pull-request body holds.
+    #[arg(long, value_name = "N", requires = "report", default_value_t = crate::report::markdown::REPORT_LIMIT)]
+    pub report_limit: usize,
     /// With --write or -i: run the project's TypeScript compiler before and after,
     /// and roll back every file the rewrite gave new type errors.
     #[arg(long, requires = "writes")]

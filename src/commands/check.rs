@@ -67,6 +67,8 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             let summary = Markdown {
                 mode: Mode::Check,
                 excerpts: false,
+                links: super::github_links(),
+                limit: Some(super::step_summary_limit()),
             };
             if let Err(e) = super::write_step_summary(&summary.print(&report)) {
                 io.error(format_args!("{e:#}"));

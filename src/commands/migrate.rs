@@ -79,7 +79,7 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
         code = EXIT_ERROR;
     }
     if let Some((file, path)) = report_file
-        && let Err(e) = write_report(file, &report, writes)
+        && let Err(e) = write_report(file, &report, writes, args.report_limit)
     {
         io.error(format_args!(
             "cannot write the report {}: {e}",
@@ -126,10 +126,12 @@ fn open_report(path: &Path) -> Result<(File, PathBuf)> {
     Ok((file, path.to_path_buf()))
 }
 
-fn write_report(mut file: File, report: &Report, write: bool) -> std::io::Result<()> {
+fn write_report(mut file: File, report: &Report, write: bool, limit: usize) -> std::io::Result<()> {
     let markdown = Markdown {
         mode: Mode::Migrate { write },
         excerpts: true,
+        links: super::github_links(),
+        limit: (limit > 0).then_some(limit),
     };
     // A regular file is replaced; a pipe or a device (/dev/stdout) is written to.
     if file.metadata()?.is_file() {
@@ -159,6 +161,8 @@ fn print_report(report: &Report, opts: &Options, write: bool, io: &mut Streams) 
             let summary = Markdown {
                 mode: Mode::Migrate { write },
                 excerpts: false,
+                links: super::github_links(),
+                limit: Some(super::step_summary_limit()),
             };
             super::write_step_summary(&summary.print(report))?;
         }

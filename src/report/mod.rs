@@ -40,6 +40,8 @@ pub struct Located {
     pub suppressed: Option<String>,
     /// Stable across line shifts: see [`fingerprint`].
     pub fingerprint: String,
+    /// The `TokenScope` member the rewrite of a fixable finding chose.
+    pub scope: Option<String>,
 }
 
 impl Located {

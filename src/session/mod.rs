@@ -453,6 +453,7 @@ fn locate(result: &SourceOutcome, text: &str, display: &str) -> Vec<Located> {
                 fixable: f.fixable,
                 message: f.message.clone(),
                 suppressed: f.suppressed.clone(),
+                scope: f.scope.clone(),
             }
         })
         .collect()
@@ -508,6 +509,7 @@ fn project_checks(
                 fixable: false,
                 message: f.message,
                 suppressed: None,
+                scope: None,
             }),
     );
     problems.extend(
