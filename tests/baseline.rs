@@ -199,4 +199,20 @@ fn recorded_findings_are_suppressed_in_the_documents_for_tools() {
         "recorded in the baseline stepup-baseline.json"
     );
     assert_eq!(doc["summary"]["errors"], 0);
+    // SARIF: an external suppression (not a directive in the source).
+    let (_, stdout, _) = check(
+        root,
+        &[
+            "--format",
+            "sarif",
+            "--baseline",
+            "stepup-baseline.json",
+            "src",
+        ],
+    );
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["suppressions"][0]["kind"],
+        "external"
+    );
 }

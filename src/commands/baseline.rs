@@ -7,7 +7,7 @@
 //! current counts: fixed findings leave it on the next update.
 
 use crate::finding::Severity;
-use crate::report::{Located, Report};
+use crate::report::{BASELINE_REASON, Located, Report};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -104,7 +104,7 @@ pub fn apply(path: &Path, display: &str, report: &mut Report) -> Result<Applied>
             fixed += allowed.saturating_sub(n);
         }
     }
-    let reason = format!("recorded in the baseline {display}");
+    let reason = format!("{BASELINE_REASON} {display}");
     for (path, rules) in &found {
         for (rule, &n) in rules {
             let allowed = file

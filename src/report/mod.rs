@@ -20,6 +20,10 @@ use crate::workspace::manifest::SdkUse;
 use serde::Serialize;
 use std::path::PathBuf;
 
+/// How the reason of a finding a baseline file accepts begins (`recorded in
+/// the baseline FILE`): SARIF calls such a suppression external.
+pub const BASELINE_REASON: &str = "recorded in the baseline";
+
 /// A finding located in a file, ready for a printer.
 #[derive(Debug, Clone, Serialize)]
 pub struct Located {

@@ -81,7 +81,12 @@ fn render(report: &Report) -> String {
                 result["fixes"] = json!([fix]);
             }
             if let Some(reason) = &f.suppressed {
-                result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+                let kind = if reason.starts_with(super::BASELINE_REASON) {
+                    "external"
+                } else {
+                    "inSource"
+                };
+                result["suppressions"] = json!([{ "kind": kind, "justification": reason }]);
             }
             result
         })
