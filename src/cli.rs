@@ -111,7 +111,13 @@ pub struct MigrateArgs {
     pub report: Option<PathBuf>,
     /// With --report: cut the report to at most N characters (0: no limit);
     /// the default is what a pull-request body holds.
-    #[arg(long, value_name = "N", requires = "report", default_value_t = crate::report::markdown::REPORT_LIMIT)]
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "report",
+        default_value_t = crate::report::markdown::REPORT_LIMIT,
+        value_parser = report_limit
+    )]
     pub report_limit: usize,
     /// With --write or -i: run the project's TypeScript compiler before and after,
     /// and roll back every file the rewrite gave new type errors.
@@ -152,6 +158,19 @@ pub struct CheckArgs {
     /// Also print the findings stepup-ignore suppresses, with their reasons.
     #[arg(long, short, conflicts_with = "quiet")]
     pub verbose: bool,
+}
+
+/// `--report-limit`: 0 (no limit), or room for the head, one item and the
+/// line that says what was cut.
+fn report_limit(value: &str) -> Result<usize, String> {
+    const MIN: usize = 4096;
+    let n: usize = value
+        .parse()
+        .map_err(|e| format!("not a number of characters: {e}"))?;
+    if n != 0 && n < MIN {
+        return Err(format!("must be 0 (no limit) or at least {MIN}"));
+    }
+    Ok(n)
 }
 
 /// The command line, resolved once: nothing downstream sees raw arguments.

@@ -266,3 +266,20 @@ fn reports_and_job_summaries_stay_within_githubs_limits_on_thousands_of_files() 
     assert!(written.contains("left out "), "cut with a line saying so");
     assert!(written.contains("`stepup check --format json`"));
 }
+
+#[test]
+fn a_report_limit_too_small_to_hold_an_item_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_files(dir.path(), &[("src/Guard.tsx", GUARD)]);
+    let (code, stderr) = stepup(
+        dir.path(),
+        &["migrate", "--report", "r.md", "--report-limit", "100"],
+        &[],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("must be 0 (no limit) or at least 4096"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("r.md").exists(), "nothing written");
+}
