@@ -283,3 +283,40 @@ fn a_report_limit_too_small_to_hold_an_item_is_a_usage_error() {
     );
     assert!(!dir.path().join("r.md").exists(), "nothing written");
 }
+
+#[test]
+fn a_cut_report_keeps_what_needs_a_human_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    // Each file: one call stepup rewrites, one it cannot (its own action variable).
+    for i in 0..300 {
+        std::fs::write(
+            src.join(format!("f{i}.tsx")),
+            format!(
+                "import {{ useIsMfaRequiredForAction }} from '@dynamic-labs/sdk-react-core';\n\
+                 import {{ MFAAction }} from '@dynamic-labs/sdk-api-core';\n\n\
+                 export function C{i}({{ a{i} }}) {{\n  \
+                 const isMfaRequiredForAction = useIsMfaRequiredForAction();\n  \
+                 return async () => {{\n    \
+                 await isMfaRequiredForAction({{ mfaAction: MFAAction.WalletWaasExport }});\n    \
+                 await isMfaRequiredForAction({{ mfaAction: a{i} }});\n  }};\n}}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let text = report(dir.path(), &[], &["--report-limit", "20000"]);
+    assert!(text.len() <= 20_000);
+    assert!(text.contains("## Needs manual review\n\n- [ ] "), "{text}");
+    assert!(!text.contains("## Changed files"), "{text}");
+    assert!(!text.contains("## Calls the diff rewrites"), "{text}");
+    let shown = text.matches("- [ ] ").count();
+    assert!(shown > 10, "{shown}");
+    assert!(
+        text.contains(&format!(
+            "left out 300 items under “Changed files”, 300 items under “Calls the diff rewrites”, {} items under “Needs manual review”",
+            300 - shown
+        )),
+        "{text}"
+    );
+}

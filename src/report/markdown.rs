@@ -117,6 +117,8 @@ struct Block {
     text: String,
     /// How many findings (or files) it stands for.
     items: usize,
+    /// What a size limit keeps first: lower ranks.
+    rank: u8,
 }
 
 impl Printer for Markdown {
@@ -145,15 +147,16 @@ impl Printer for Markdown {
         }
         blocks.extend(self.rewritten(report));
         let review: Vec<&Located> = report.needs_review().collect();
-        blocks.extend(self.items(report, "Needs manual review", &review));
+        blocks.extend(self.items(report, "Needs manual review", 0, &review));
         let confirm: Vec<&Located> = report.to_confirm().collect();
-        blocks.extend(self.items(report, "To confirm", &confirm));
+        blocks.extend(self.items(report, "To confirm", 2, &confirm));
         blocks.extend(self.suppressed(report));
         for p in &report.problems {
             blocks.push(Block {
                 section: "Files stepup could not process",
                 text: format!("- {}: {}\n", code_span(&p.path), md_text(&p.message())),
                 items: 1,
+                rank: 1,
             });
         }
         let catalog = self.catalog(report);
@@ -174,27 +177,45 @@ impl Markdown {
             String::new()
         };
         let reserve = 1_000 + catalog.len();
-        let mut section = "";
+        // What fits, taken in the order a reviewer needs it (what needs a
+        // human first), then printed in the document's order.
+        let budget = limit.saturating_sub(out.len() + reserve);
+        let mut by_rank: Vec<usize> = (0..blocks.len()).collect();
+        by_rank.sort_by_key(|&i| (blocks[i].rank, i));
+        let mut keep = vec![false; blocks.len()];
+        let mut headed: Vec<&str> = Vec::new();
+        let (mut used, mut cut) = (0, false);
         let mut left_out: BTreeMap<&'static str, usize> = BTreeMap::new();
-        let mut order: Vec<&'static str> = Vec::new();
-        let mut cut = false;
-        for b in blocks {
-            if !order.contains(&b.section) {
-                order.push(b.section);
-            }
-            let heading = if b.section != section {
-                let gap = if out.ends_with("\n\n") { "" } else { "\n" };
-                format!("{gap}## {}\n\n", b.section)
+        for i in by_rank {
+            let b = &blocks[i];
+            // A heading is `\n## <section>\n\n` at most.
+            let heading = if headed.contains(&b.section) {
+                0
             } else {
-                String::new()
+                b.section.len() + 6
             };
-            if !cut && out.len() + heading.len() + b.text.len() + reserve <= limit {
-                out.push_str(&heading);
-                out.push_str(&b.text);
-                section = b.section;
+            if !cut && used + heading + b.text.len() <= budget {
+                keep[i] = true;
+                used += heading + b.text.len();
+                headed.push(b.section);
             } else {
                 cut = true;
                 *left_out.entry(b.section).or_default() += b.items;
+            }
+        }
+        let mut order: Vec<&'static str> = Vec::new();
+        let mut section = "";
+        for (b, _) in blocks.iter().zip(&keep).filter(|(_, k)| **k) {
+            if b.section != section {
+                let gap = if out.ends_with("\n\n") { "" } else { "\n" };
+                out.push_str(&format!("{gap}## {}\n\n", b.section));
+                section = b.section;
+            }
+            out.push_str(&b.text);
+        }
+        for b in &blocks {
+            if !order.contains(&b.section) {
+                order.push(b.section);
             }
         }
         if cut {
@@ -265,6 +286,7 @@ impl Markdown {
                         md_text(&f.message)
                     ),
                     items: 1,
+                    rank: 3,
                 }
             })
             .collect()
@@ -272,7 +294,13 @@ impl Markdown {
 
     /// Review items, identical ones (same rule, severity and message)
     /// grouped under one task with every place.
-    fn items(&self, report: &Report, title: &'static str, items: &[&Located]) -> Vec<Block> {
+    fn items(
+        &self,
+        report: &Report,
+        title: &'static str,
+        rank: u8,
+        items: &[&Located],
+    ) -> Vec<Block> {
         let mut groups: Vec<(&Located, Vec<&Located>)> = Vec::new();
         let mut index: BTreeMap<(&str, Severity, &str), usize> = BTreeMap::new();
         for f in items {
@@ -323,6 +351,7 @@ impl Markdown {
                     section: title,
                     text,
                     items: places.len(),
+                    rank,
                 }
             })
             .collect()
@@ -342,6 +371,7 @@ impl Markdown {
                     md_text(f.suppressed.as_deref().unwrap_or(""))
                 ),
                 items: 1,
+                rank: 5,
             })
             .collect()
     }
@@ -416,6 +446,7 @@ fn changed_files(report: &Report) -> Vec<Block> {
             section: "Changed files",
             text: format!("- {} ({} edits)\n", code_span(&r.display), c.edit_count),
             items: 1,
+            rank: 4,
         })
         .collect()
 }
