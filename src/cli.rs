@@ -90,6 +90,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations (`::error file=…`), plus a job summary
     Github,
+    /// GitLab Code Quality report (JSON array, for artifacts:reports:codequality)
+    Gitlab,
+    /// JUnit XML: one test case per file, a failure per error (Jenkins, Azure DevOps, CircleCI)
+    Junit,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -168,6 +172,16 @@ pub struct MigrateArgs {
     /// Also write a Markdown report for the pull request to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// With --report: cut the report to at most N characters (0: no limit);
+    /// the default is what a pull-request body holds.
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "report",
+        default_value_t = crate::report::markdown::REPORT_LIMIT,
+        value_parser = report_limit
+    )]
+    pub report_limit: usize,
     /// With --write or -i: run the project's TypeScript compiler before and after,
     /// and roll back every file the rewrite gave new type errors.
     #[arg(long, requires = "writes")]
@@ -197,6 +211,13 @@ pub struct CheckArgs {
         value_parser = clap::value_parser!(i64).range(-1..)
     )]
     pub max_warnings: Option<i64>,
+    /// Accept the findings recorded in FILE (counts per file and rule): fail
+    /// only on findings beyond them. Made with --update-baseline.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: write the current findings to FILE (fixed ones leave it).
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
     /// Also print the findings stepup-ignore suppresses, with their reasons.
     #[arg(long, short, conflicts_with = "quiet")]
     pub verbose: bool,
@@ -214,6 +235,19 @@ pub struct CheckArgs {
     /// With --fix: allow writing outside a git work tree.
     #[arg(long, requires = "fix")]
     pub allow_no_vcs: bool,
+}
+
+/// `--report-limit`: 0 (no limit), or room for the head, one item and the
+/// line that says what was cut.
+fn report_limit(value: &str) -> Result<usize, String> {
+    const MIN: usize = 4096;
+    let n: usize = value
+        .parse()
+        .map_err(|e| format!("not a number of characters: {e}"))?;
+    if n != 0 && n < MIN {
+        return Err(format!("must be 0 (no limit) or at least {MIN}"));
+    }
+    Ok(n)
 }
 
 /// The command line, resolved once: nothing downstream sees raw arguments.

@@ -37,6 +37,8 @@ pub struct Finding {
     pub message: String,
     /// The reason of the `stepup-ignore` directive that suppresses it.
     pub suppressed: Option<String>,
+    /// The `TokenScope` member a rewrite chose (`Walletexport`).
+    pub scope: Option<String>,
 }
 
 impl Finding {
@@ -55,7 +57,13 @@ impl Finding {
             fixable,
             message: message.into(),
             suppressed: None,
+            scope: None,
         }
+    }
+    /// The finding of a rewrite that writes `TokenScope.<scope>`.
+    pub fn with_scope(mut self, scope: impl Into<String>) -> Finding {
+        self.scope = Some(scope.into());
+        self
     }
     pub fn fixable(offset: usize, rule: &'static str, message: impl Into<String>) -> Finding {
         Finding::new(offset, rule, Severity::Error, true, message)

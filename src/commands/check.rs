@@ -1,12 +1,14 @@
 //! `stepup check`: the CI lint.
 
+use super::baseline;
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, Streams, migrate_command, setup};
 use crate::cli::{CheckArgs, Format, MigrateArgs};
 use crate::finding::Severity;
 use crate::report::markdown::{Markdown, Mode};
-use crate::report::{Printer, Report, count, github, human, json, sarif};
+use crate::report::{Printer, Report, count, github, gitlab, human, json, junit, sarif};
 use anyhow::Result;
 use std::io::IsTerminal;
+use std::path::Path;
 
 /// ESLint's default: warnings alone never fail the run.
 pub const DEFAULT_MAX_WARNINGS: i64 = -1;
@@ -20,12 +22,22 @@ pub fn run(args: CheckArgs) -> Result<u8> {
     let mut io = Streams::new(opts.color);
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let setup = setup(&opts, progress)?;
-    let report = match crate::session::run(&|chain| setup.engine(chain), &setup.session) {
+    let mut report = match crate::session::run(&|chain| setup.engine(chain), &setup.session) {
         Ok(r) => r,
         Err(e) => {
             io.error(e);
             return Ok(io.exit_code(EXIT_ERROR));
         }
+    };
+    let applied = match &args.baseline {
+        Some(path) => match use_baseline(path, args.update_baseline, &mut report, &mut io) {
+            Ok(applied) => Some(applied),
+            Err(e) => {
+                io.error(format_args!("{e:#}"));
+                return Ok(io.exit_code(EXIT_ERROR));
+            }
+        },
+        None => None,
     };
     let verdict = verdict(&report, args.max_warnings);
     let mut code = verdict.code;
@@ -51,11 +63,15 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         }
         Format::Json => io.out(&json::Json.print(&report)),
         Format::Sarif => io.out(&sarif::Sarif.print(&report)),
+        Format::Gitlab => io.out(&gitlab::Gitlab.print(&report)),
+        Format::Junit => io.out(&junit::Junit.print(&report)),
         Format::Github => {
             io.out(&github::Github.print(&report));
             let summary = Markdown {
                 mode: Mode::Check,
                 excerpts: false,
+                links: super::github_links(),
+                limit: Some(super::step_summary_limit()),
             };
             if let Err(e) = super::write_step_summary(&summary.print(&report)) {
                 io.error(format_args!("{e:#}"));
@@ -72,11 +88,45 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         ));
         code = EXIT_ERROR;
     }
+    if let Some(applied) = applied {
+        for line in &applied.over {
+            io.err(&format!("{line}\n"));
+        }
+        if applied.fixed > 0 && !opts.quiet {
+            let path = args.baseline.as_deref().unwrap_or(Path::new("")).display();
+            io.err(&format!(
+                "{} of the baseline {path} {} fixed: `--update-baseline` removes {}\n",
+                count(applied.fixed, "finding", "findings"),
+                if applied.fixed == 1 { "is" } else { "are" },
+                if applied.fixed == 1 { "it" } else { "them" },
+            ));
+        }
+    }
     // Why the run fails on warnings, whatever the format and --quiet say.
     for line in &verdict.over {
         io.err(&format!("{line}\n"));
     }
     Ok(io.exit_code(code))
+}
+
+/// `--baseline FILE` (after writing it, with `--update-baseline`): the
+/// findings it records no longer count.
+fn use_baseline(
+    path: &Path,
+    update: bool,
+    report: &mut Report,
+    io: &mut Streams,
+) -> Result<baseline::Applied> {
+    let display = path.display().to_string();
+    if update {
+        let (findings, files) = baseline::update(path, report)?;
+        io.err(&format!(
+            "stepup: wrote the baseline {display}: {} in {}\n",
+            count(findings, "finding", "findings"),
+            count(files, "file", "files")
+        ));
+    }
+    baseline::apply(path, &display, report)
 }
 
 /// `check --fix`: what `migrate --write` does (the same write, the same
@@ -91,6 +141,7 @@ fn fix(args: CheckArgs) -> Result<u8> {
         allow_dirty: args.allow_dirty,
         allow_no_vcs: args.allow_no_vcs,
         report: None,
+        report_limit: crate::report::markdown::REPORT_LIMIT,
         typecheck: false,
         keep_broken: false,
         tsc: None,

@@ -4,7 +4,7 @@
 use super::{EXIT_ERROR, EXIT_OK, Streams, setup, styled_stderr};
 use crate::cli::{Format, MigrateArgs, Options};
 use crate::report::markdown::{Markdown, Mode};
-use crate::report::{Printer, Report, diff, github, human, json, sarif};
+use crate::report::{Printer, Report, diff, github, gitlab, human, json, junit, sarif};
 use crate::write::{TypecheckOptions, WriteError, WriteOptions, write_changes};
 use anyhow::{Context, Result, bail};
 use std::fs::File;
@@ -53,7 +53,10 @@ pub fn run_then(
     }
     // JSON and SARIF are documents of their own on stdout: the dry run's
     // patch is in them (each file's `diff` and edits, SARIF fixes).
-    let machine = matches!(opts.format, Format::Json | Format::Sarif);
+    let machine = matches!(
+        opts.format,
+        Format::Json | Format::Sarif | Format::Gitlab | Format::Junit
+    );
     let mut write = write_options(&args, &opts);
     if args.interactive {
         let mut stderr = styled_stderr(opts.color);
@@ -94,7 +97,7 @@ pub fn run_then(
         code = EXIT_ERROR;
     }
     if let Some((file, path)) = report_file
-        && let Err(e) = write_report(file, &report, writes)
+        && let Err(e) = write_report(file, &report, writes, args.report_limit)
     {
         io.error(format_args!(
             "cannot write the report {}: {e}",
@@ -132,6 +135,8 @@ fn print_stdin_result(
         Format::Json => json::Json.print(report),
         Format::Sarif => sarif::Sarif.print(report),
         Format::Github => github::Github.print(report),
+        Format::Gitlab => gitlab::Gitlab.print(report),
+        Format::Junit => junit::Junit.print(report),
     };
     io.err(&findings);
     for p in &report.problems {
@@ -180,10 +185,12 @@ fn open_report(path: &Path) -> Result<(File, PathBuf)> {
     Ok((file, path.to_path_buf()))
 }
 
-fn write_report(mut file: File, report: &Report, write: bool) -> std::io::Result<()> {
+fn write_report(mut file: File, report: &Report, write: bool, limit: usize) -> std::io::Result<()> {
     let markdown = Markdown {
         mode: Mode::Migrate { write },
         excerpts: true,
+        links: super::github_links(),
+        limit: (limit > 0).then_some(limit),
     };
     // A regular file is replaced; a pipe or a device (/dev/stdout) is written to.
     if file.metadata()?.is_file() {
@@ -213,11 +220,15 @@ fn print_report(report: &Report, opts: &Options, write: bool, io: &mut Streams) 
             let summary = Markdown {
                 mode: Mode::Migrate { write },
                 excerpts: false,
+                links: super::github_links(),
+                limit: Some(super::step_summary_limit()),
             };
             super::write_step_summary(&summary.print(report))?;
         }
         Format::Json => io.out(&json::Json.print(report)),
         Format::Sarif => io.out(&sarif::Sarif.print(report)),
+        Format::Gitlab => io.out(&gitlab::Gitlab.print(report)),
+        Format::Junit => io.out(&junit::Junit.print(report)),
     }
     Ok(())
 }

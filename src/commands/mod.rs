@@ -1,6 +1,7 @@
 //! One module per subcommand: options → session → report → printer (→ write)
 //! → exit code. The only place that maps an outcome to an exit code.
 
+pub mod baseline;
 pub mod check;
 pub mod migrate;
 pub mod review;
@@ -283,6 +284,34 @@ fn shell_quote(word: &str) -> String {
     } else {
         format!("'{}'", word.replace('\'', r"'\''"))
     }
+}
+
+/// Links to the lines of the files on GitHub, when GitHub Actions' variables
+/// say where they are (`GITHUB_SERVER_URL`, `GITHUB_REPOSITORY`,
+/// `GITHUB_SHA`); the working directory's place in the repository is taken
+/// from `GITHUB_WORKSPACE` (the checkout).
+pub fn github_links() -> Option<crate::report::markdown::Links> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let cwd = normalize(Path::new("."));
+    let prefix = match var("GITHUB_WORKSPACE") {
+        Some(ws) => display_path(&cwd, &normalize(Path::new(&ws))),
+        None => String::new(),
+    };
+    Some(crate::report::markdown::Links {
+        server: var("GITHUB_SERVER_URL")?,
+        repository: var("GITHUB_REPOSITORY")?,
+        sha: var("GITHUB_SHA")?,
+        prefix,
+    })
+}
+
+/// How many bytes the job summary may still take: GitHub refuses a step's
+/// summary over 1 MiB, and the file may already hold this step's earlier text.
+pub fn step_summary_limit() -> usize {
+    let used = std::env::var_os("GITHUB_STEP_SUMMARY")
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map_or(0, |m| m.len() as usize);
+    crate::report::markdown::STEP_SUMMARY_LIMIT.saturating_sub(used)
 }
 
 /// Append the Markdown job summary to the file `GITHUB_STEP_SUMMARY` names.

@@ -308,7 +308,8 @@ pub fn action_check_rewrite(
                         format!(
                             "{legacy}(MFAAction.{action}) → {target}({{ scope: TokenScope.{scope} }})"
                         ),
-                    ),
+                    )
+                    .with_scope(scope.as_str()),
                 )),
                 None => Err(manual(no_scope_message(&action))),
             }
@@ -380,14 +381,17 @@ pub fn token_call(
         token_prop.end_byte(),
         format!("requestedScopes: [{}]", ts.scope(&scope)),
     ));
-    findings.push(Finding::fixable(
-        at,
-        spec.rule.0,
-        format!(
-            "{legacy} with {} → {} with requestedScopes: [TokenScope.{scope}]",
-            spec.option, spec.target
-        ),
-    ));
+    findings.push(
+        Finding::fixable(
+            at,
+            spec.rule.0,
+            format!(
+                "{legacy} with {} → {} with requestedScopes: [TokenScope.{scope}]",
+                spec.option, spec.target
+            ),
+        )
+        .with_scope(scope.as_str()),
+    );
     TokenOutcome::Rewrite { edits, findings }
 }
 

@@ -41,6 +41,7 @@ fn render(report: &Report) -> String {
                 "line": f.line,
                 "column": f.column,
                 "end_line": f.end_line,
+                "end_column": f.end_column,
                 "rule": f.rule,
                 "severity": f.severity,
                 "fixable": f.fixable,

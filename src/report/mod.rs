@@ -5,9 +5,12 @@
 
 pub mod diff;
 pub mod edits;
+pub mod fingerprint;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod sarif;
 
@@ -16,6 +19,10 @@ use crate::table::RuleInfo;
 use crate::workspace::manifest::SdkUse;
 use serde::Serialize;
 use std::path::PathBuf;
+
+/// How the reason of a finding a baseline file accepts begins (`recorded in
+/// the baseline FILE`): SARIF calls such a suppression external.
+pub const BASELINE_REASON: &str = "recorded in the baseline";
 
 /// A finding located in a file, ready for a printer.
 #[derive(Debug, Clone, Serialize)]
@@ -26,6 +33,9 @@ pub struct Located {
     /// The last line of the code the finding is about (a rewritten call's
     /// last line): the fix of a fixable finding is the change on these lines.
     pub end_line: usize,
+    /// The column just after the code the finding is about, on `end_line`
+    /// (as SARIF's `endColumn`); `column` when only the place is known.
+    pub end_column: usize,
     pub rule: &'static str,
     pub severity: Severity,
     pub fixable: bool,
@@ -35,6 +45,10 @@ pub struct Located {
     /// The config file that governs the file (an index into `Report::configs`).
     #[serde(skip)]
     pub config: Option<usize>,
+    /// Stable across line shifts: see [`fingerprint`].
+    pub fingerprint: String,
+    /// The `TokenScope` member the rewrite of a fixable finding chose.
+    pub scope: Option<String>,
 }
 
 impl Located {

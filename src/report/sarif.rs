@@ -12,6 +12,23 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// The key of stepup's fingerprint in `partialFingerprints`: a hash of the
+/// rule, the path and the call's text, whitespace collapsed (see
+/// `report::fingerprint`), so an alert keeps its identity when lines shift.
+pub const FINGERPRINT_KEY: &str = "stepupCallHash/v1";
+
+/// Where each rule is documented: the Rules section of the README, at this
+/// version, in the repository `Cargo.toml` names (crates.io's page of the
+/// crate, which shows the README, when it names none).
+pub fn help_uri() -> String {
+    let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    if repo.is_empty() {
+        "https://crates.io/crates/stepup#rules".to_string()
+    } else {
+        format!("{repo}/blob/v{}/README.md#rules", env!("CARGO_PKG_VERSION"))
+    }
+}
+
 pub struct Sarif;
 
 impl Printer for Sarif {
@@ -31,6 +48,7 @@ fn render(report: &Report) -> String {
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": format!("{}. {}", r.summary, r.help) },
                 "help": { "text": r.help, "markdown": r.help },
+                "helpUri": help_uri(),
                 "defaultConfiguration": { "level": level(r.severity) },
             })
         })
@@ -46,9 +64,13 @@ fn render(report: &Report) -> String {
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "SRCROOT" },
-                        "region": { "startLine": f.line, "startColumn": f.column },
+                        "region": {
+                            "startLine": f.line, "startColumn": f.column,
+                            "endLine": f.end_line, "endColumn": f.end_column,
+                        },
                     }
                 }],
+                "partialFingerprints": { FINGERPRINT_KEY: f.fingerprint },
             });
             if let Some(index) = report.catalog.iter().position(|r| r.id == f.rule) {
                 result["ruleIndex"] = json!(index);
@@ -59,7 +81,12 @@ fn render(report: &Report) -> String {
                 result["fixes"] = json!([fix]);
             }
             if let Some(reason) = &f.suppressed {
-                result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+                let kind = if reason.starts_with(super::BASELINE_REASON) {
+                    "external"
+                } else {
+                    "inSource"
+                };
+                result["suppressions"] = json!([{ "kind": kind, "justification": reason }]);
             }
             result
         })
@@ -83,7 +110,7 @@ fn render(report: &Report) -> String {
 }
 
 /// Percent-encode what a URI reference cannot hold as is.
-fn uri(path: &str) -> String {
+pub fn uri(path: &str) -> String {
     let mut out = String::new();
     for b in path.bytes() {
         match b {

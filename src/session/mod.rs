@@ -10,6 +10,7 @@ use crate::config::{self, Config, Loaded};
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
+use crate::report::fingerprint;
 use crate::report::{
     Change, ConfigInfo, FileOutcome, Located, Problem, ProblemKind, Report, Summary,
 };
@@ -175,6 +176,7 @@ pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanErr
     report
         .findings
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    fingerprint::rank(&mut report.findings);
     report.problems = problems;
     report.tally();
     report.summary.elapsed_ms = started.elapsed().as_millis();
@@ -571,25 +573,40 @@ fn locate(
         .iter()
         .map(|f| {
             let (line, column) = lines.line_col(f.offset);
-            let end_line = if f.end > f.offset {
-                lines.line_col(f.end).0
+            let (end_line, end_column) = if f.end > f.offset {
+                lines.line_col(f.end)
             } else {
-                line
+                (line, column)
             };
             Located {
                 path: display.to_string(),
                 line,
                 column,
                 end_line,
+                end_column,
+                fingerprint: fingerprint::hash(f.rule, display, &code_of(body, f.offset, f.end)),
                 rule: f.rule,
                 severity: f.severity,
                 fixable: f.fixable,
                 message: f.message.clone(),
                 suppressed: f.suppressed.clone(),
                 config,
+                scope: f.scope.clone(),
             }
         })
         .collect()
+}
+
+/// The code a finding is about: its range, or the rest of its line when only
+/// the place is known.
+fn code_of(body: &str, offset: usize, end: usize) -> String {
+    let offset = offset.min(body.len());
+    let end = if end > offset {
+        end.min(body.len())
+    } else {
+        body[offset..].find('\n').map_or(body.len(), |i| offset + i)
+    };
+    body.get(offset..end).unwrap_or_default().to_string()
 }
 
 /// The package.json checks, with the files that need sdk-api-core: each
@@ -632,10 +649,12 @@ fn project_checks(
                 .into_iter()
                 .filter(|f| !table.is_off(f.rule))
                 .map(|f| Located {
+                    fingerprint: fingerprint::hash(f.rule, &f.path, &f.message),
                     path: f.path,
                     line: f.line,
                     column: f.column,
                     end_line: f.line,
+                    end_column: f.column,
                     rule: f.rule,
                     severity: table
                         .configured_severity(f.rule)
@@ -643,6 +662,7 @@ fn project_checks(
                     fixable: false,
                     message: f.message,
                     suppressed: None,
+                    scope: None,
                     config,
                 }),
         );
