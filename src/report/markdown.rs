@@ -1,7 +1,10 @@
 //! The Markdown report (`migrate --report FILE`, GitHub job summaries):
 //! counts per rule, changed files, and every item that needs a human with an
-//! excerpt of the original code, the reason and what to choose.
+//! excerpt of the original code, the reason and what to choose. Paths are
+//! code spans, messages and reasons escaped text, excerpts fenced blocks
+//! (`escape`): nothing from the repository renders as Markdown or HTML.
 
+use super::escape::{code_span, fence, markdown_text, terminal};
 use super::{Located, Printer, Report, human};
 use crate::finding::Severity;
 use std::collections::BTreeMap;
@@ -55,7 +58,11 @@ impl Printer for Markdown {
         if !report.problems.is_empty() {
             out.push_str("\n## Files stepup could not process\n\n");
             for p in &report.problems {
-                out.push_str(&format!("- `{}`: {}\n", p.path, p.message()));
+                out.push_str(&format!(
+                    "- {}: {}\n",
+                    code_span(&p.path),
+                    markdown_text(&p.message())
+                ));
             }
         }
         out
@@ -93,20 +100,20 @@ impl Markdown {
         out.push_str(&format!("\n## {title}\n"));
         for f in items {
             out.push_str(&format!(
-                "\n### `{}:{}` — `{}` ({})\n\n",
-                f.path,
-                f.line,
-                f.rule,
+                "\n### {} — {} ({})\n\n",
+                code_span(&format!("{}:{}", f.path, f.line)),
+                code_span(f.rule),
                 f.severity.as_str()
             ));
             if self.excerpts
                 && let Some(ex) = excerpt(report, &f.path, f.line)
             {
-                out.push_str(&format!("```ts\n{ex}```\n\n"));
+                let fence = fence(&ex);
+                out.push_str(&format!("{fence}ts\n{ex}{fence}\n\n"));
             }
-            out.push_str(&format!("**Why:** {}\n\n", f.message));
+            out.push_str(&format!("**Why:** {}\n\n", markdown_text(&f.message)));
             if let Some(info) = report.catalog.iter().find(|r| r.id == f.rule) {
-                out.push_str(&format!("**What to do:** {}\n", info.help));
+                out.push_str(&format!("**What to do:** {}\n", markdown_text(&info.help)));
             }
         }
     }
@@ -145,11 +152,10 @@ fn suppressed(report: &Report, out: &mut String) {
     out.push_str("\n## Suppressed in the source (`stepup-ignore`)\n\n");
     for f in list {
         out.push_str(&format!(
-            "- `{}:{}` `{}`: {}\n",
-            f.path,
-            f.line,
-            f.rule,
-            f.suppressed.as_deref().unwrap_or("")
+            "- {} {}: {}\n",
+            code_span(&format!("{}:{}", f.path, f.line)),
+            code_span(f.rule),
+            markdown_text(f.suppressed.as_deref().unwrap_or(""))
         ));
     }
 }
@@ -163,13 +169,18 @@ fn changed_files(report: &Report, out: &mut String) {
     if !changed.is_empty() {
         out.push_str("\n## Changed files\n\n");
         for (r, c) in changed {
-            out.push_str(&format!("- `{}` ({} edits)\n", r.display, c.edit_count));
+            out.push_str(&format!(
+                "- {} ({} edits)\n",
+                code_span(&r.display),
+                c.edit_count
+            ));
         }
     }
 }
 
 /// Up to two lines before and after `line` of the file as it was before the
-/// run (finding lines are the original's), numbered.
+/// run (finding lines are the original's), numbered, each on one line as a
+/// terminal shows it (a control character, a lone CR, is shown escaped).
 fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
     let text = report.file(path)?.original.as_deref()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -182,7 +193,7 @@ fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
         out.push_str(&format!(
             "{marker}{:>5} | {}\n",
             i + 1,
-            l.trim_end_matches('\r')
+            terminal(l.trim_end_matches('\r'))
         ));
     }
     Some(out)
