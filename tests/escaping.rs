@@ -391,3 +391,62 @@ fn github_annotations_name_files_that_exist() {
     }
     assert!(named > STRIPPED.len());
 }
+
+#[test]
+fn error_messages_show_paths_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let odd = "x\n::error::forged\x1b]0;title\x07.txt";
+    std::fs::write(dir.path().join(odd), "").unwrap();
+    let cases = [
+        // Through the run's streams: a path stepup cannot scan.
+        vec!["check", odd],
+        // Before the run: a config file that does not exist.
+        vec!["check", "--config", "c\n  ::add-mask::y\x1b[2J.toml", "."],
+    ];
+    for args in cases {
+        let (code, stdout, stderr) = stepup(dir.path(), &args);
+        assert_eq!(code, Some(2), "{stderr}");
+        assert_inert("stdout", &stdout);
+        assert_inert("stderr", &stderr);
+        assert!(stderr.starts_with("stepup: "), "{stderr}");
+    }
+    let (_, _, stderr) = stepup(dir.path(), &["check", odd]);
+    assert!(
+        stderr.contains(r"\x3a:error::forged\x1b]0;title\x07.txt"),
+        "{stderr}"
+    );
+}
+
+/// `migrate -i` shows each diff on the terminal: the source's control
+/// characters and the file name are shown escaped, even with colour on.
+#[test]
+fn the_interactive_review_shows_control_characters_escaped() {
+    use rexpect::session::spawn_command;
+    let name = "t\x1b]0;title\x07.tsx";
+    let line = "      await promptMfaAuth({ createMfaToken: true });";
+    let text = LEGACY.replace(line, &format!("{line} // \x1b]0;retitled\x07 \x1b[2J"));
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), name, text.as_bytes());
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-qm", "init"]);
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_stepup"));
+    cmd.args(["migrate", "-i", "--color", "always"])
+        .current_dir(dir.path());
+    let mut p = spawn_command(cmd, Some(30_000)).expect("a pseudo-terminal");
+    let mut shown = p.exp_string(r"(1/1) t\x1b]0;title\x07.tsx").unwrap();
+    shown += &p.exp_string(r"// \x1b]0;retitled\x07 \x1b[2J").unwrap();
+    shown += &p
+        .exp_string(r"Apply this change to t\x1b]0;title\x07.tsx [y,n,a,q,?]?")
+        .unwrap();
+    p.send_line("n").unwrap();
+    shown += &p.exp_eof().unwrap();
+    assert!(
+        !shown.contains("\x1b]") && !shown.contains("\x1b[2J") && !shown.contains('\x07'),
+        "{shown:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(name)).unwrap(),
+        text
+    );
+}
