@@ -23,7 +23,7 @@ const HOSTILE: &str = "import { usePromptMfaAuth } from '@dynamic-labs/sdk-react
 
 export function X({ opts }) {
   const promptMfaAuth = usePromptMfaAuth();
-  const go = async () => {
+	const go = async () => {
     await promptMfaAuth(opts /*
 ::error title=pwned::quoted source ````
   ::add-mask::indented\r::warning::after a lone CR
@@ -224,6 +224,8 @@ fn markdown_report_and_job_summary_escape_repository_text() {
         html.contains("::error title=pwned::quoted source ````\n"),
         "{html}"
     );
+    // Its tabs are indentation, kept as they are.
+    assert!(report.contains("     5 | \tconst go = async"), "{report}");
 
     let summary = dir.path().join("summary.md");
     let out = Command::cargo_bin("stepup")

@@ -4,7 +4,7 @@
 //! depend on each other (a renamed call needs its import), so a hunk alone
 //! could leave the file broken.
 
-use crate::report::escape::terminal;
+use crate::report::escape::{terminal, terminal_code};
 use crate::report::{Located, Report, diff};
 use crate::write::{GitState, WriteOptions, guard_refusal};
 use anstyle::{AnsiColor, Style};
@@ -113,7 +113,7 @@ fn show(
             out,
             "{}{}{}",
             style.render(),
-            terminal(line),
+            terminal_code(line),
             style.render_reset()
         )?;
     }

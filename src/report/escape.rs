@@ -63,6 +63,20 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// One line of source code for a terminal or a report (an excerpt, a line
+/// of the review's diff): as [`terminal`], but tabs are kept, as indentation.
+pub fn terminal_code(line: &str) -> Cow<'_, str> {
+    if !line.contains('\t') {
+        return terminal(line);
+    }
+    Cow::Owned(
+        line.split('\t')
+            .map(terminal)
+            .collect::<Vec<_>>()
+            .join("\t"),
+    )
+}
+
 /// A message of several lines for a terminal or a log (an error that
 /// quotes a tool's output or a config file): its line breaks are kept, every
 /// other control character is shown as [`terminal`] shows it, and a line
@@ -144,6 +158,11 @@ mod tests {
             "a\\n::error::x\\r\\x1b]0;t\\x07\\x7f\\u{9b}\\u{202e}"
         );
         assert_eq!(terminal("x ##[add-mask]y"), "x ##\\x5badd-mask]y");
+    }
+
+    #[test]
+    fn terminal_code_keeps_indentation() {
+        assert_eq!(terminal_code("\t\tx\x1b"), "\t\tx\\x1b");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! code spans, messages and reasons escaped text, excerpts fenced blocks
 //! (`escape`): nothing from the repository renders as Markdown or HTML.
 
-use super::escape::{code_span, fence, markdown_text, terminal};
+use super::escape::{code_span, fence, markdown_text, terminal_code};
 use super::{Located, Printer, Report, human};
 use crate::finding::Severity;
 use std::collections::BTreeMap;
@@ -180,7 +180,8 @@ fn changed_files(report: &Report, out: &mut String) {
 
 /// Up to two lines before and after `line` of the file as it was before the
 /// run (finding lines are the original's), numbered, each on one line as a
-/// terminal shows it (a control character, a lone CR, is shown escaped).
+/// terminal shows it (a control character, a lone CR, is shown escaped; tabs
+/// are kept).
 fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
     let text = report.file(path)?.original.as_deref()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -193,7 +194,7 @@ fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
         out.push_str(&format!(
             "{marker}{:>5} | {}\n",
             i + 1,
-            terminal(l.trim_end_matches('\r'))
+            terminal_code(l.trim_end_matches('\r'))
         ));
     }
     Some(out)
