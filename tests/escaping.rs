@@ -452,3 +452,30 @@ fn the_interactive_review_shows_control_characters_escaped() {
         text
     );
 }
+
+/// Every string of a JSON document, depth first.
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+        Value::Object(o) => o.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn sarif_fixes_carry_control_bytes_exactly() {
+    let dir = control_byte_repo();
+    let (code, stdout, _) = stepup(dir.path(), &["check", "--format", "sarif", "src"]);
+    assert_eq!(code, Some(1));
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let mut all = Vec::new();
+    strings(&doc, &mut all);
+    for (name, byte) in STRIPPED {
+        let comment = format!("/* [{}] */", *byte as char);
+        assert!(
+            all.iter().any(|s| s.contains(&comment)),
+            "no fix holds the {name} byte"
+        );
+    }
+}
