@@ -298,6 +298,7 @@ fn git_apply(dir: &Path, patch: &[u8]) -> Result<(), String> {
 
 /// Control bytes, invisible formatting characters and text that would be a
 /// GitHub workflow command at the start of a line, or anywhere (`##[`).
+#[cfg(unix)]
 const CONTROL_TOKENS: &[&str] = &[
     "\x1b",
     "\x07",
@@ -320,6 +321,7 @@ const CONTROL_TOKENS: &[&str] = &[
 
 /// Control tokens inserted at random places (comments, strings, the lines a
 /// rewrite touches).
+#[cfg(unix)]
 fn with_controls(mut s: String, inserts: &[(usize, usize)]) -> String {
     for &(at, t) in inserts {
         let at = boundary(&s, at);
@@ -344,6 +346,7 @@ fn odd_name() -> impl Strategy<Value = Vec<u8>> {
 /// Human text has no control character but line breaks and its own colour
 /// (SGR) sequences, and no line (split as GitHub's runner splits) is a
 /// workflow command.
+#[cfg(unix)]
 fn human_text_is_inert(text: &str) -> Result<(), String> {
     for line in text.split(['\n', '\r']) {
         if line.trim_start().starts_with("::") || line.contains("##[") {
@@ -374,6 +377,7 @@ fn human_text_is_inert(text: &str) -> Result<(), String> {
 
 /// What Markdown makes of a report: one title, each item's heading starting
 /// with its place as one code span, no image or inline HTML.
+#[cfg(unix)]
 fn markdown_is_inert(markdown: &str) -> Result<(), String> {
     use pulldown_cmark::{Options, Parser, html};
     let mut out = String::new();
