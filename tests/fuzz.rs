@@ -402,9 +402,8 @@ fn markdown_is_inert(markdown: &str) -> Result<(), String> {
 #[cfg(unix)]
 #[test]
 fn control_bytes_and_odd_names_reach_each_sink_as_it_needs() {
+    use proptest::test_runner::TestCaseError;
     use std::os::unix::ffi::OsStrExt;
-    use stepup::report::markdown::{Markdown, Mode};
-    use stepup::report::{Printer, github, human, json};
     let corpus = inputs();
     let dir = tempfile::tempdir().unwrap();
     let engine = std::cell::RefCell::new(Engine::new(Table::builtin()));
@@ -427,79 +426,94 @@ fn control_bytes_and_odd_names_reach_each_sink_as_it_needs() {
             progress: false,
         };
         let report = stepup::session::run(&mut engine.borrow_mut(), &opts).unwrap();
-        let human = human::CheckReport { verbose: true }.print(&report)
-            + &human::MigrateReport {
-                write: false,
-                verbose: true,
-                quiet: false,
-            }
-            .print(&report);
-        prop_assert!(
-            human_text_is_inert(&human).is_ok(),
-            "{:?}\n{human}",
-            human_text_is_inert(&human)
-        );
-        let markdown = Markdown {
-            mode: Mode::Migrate { write: false },
-            excerpts: true,
-        }
-        .print(&report);
-        prop_assert!(
-            markdown_is_inert(&markdown).is_ok(),
-            "{:?}",
-            markdown_is_inert(&markdown)
-        );
-        for line in github::Github.print(&report).lines() {
-            let file = line
-                .split_once(" file=")
-                .and_then(|(_, rest)| rest.split([',', ':']).next())
-                .map(|f| {
-                    f.replace("%0D", "\r")
-                        .replace("%0A", "\n")
-                        .replace("%3A", ":")
-                        .replace("%2C", ",")
-                        .replace("%25", "%")
-                });
-            prop_assert!(
-                file.as_deref() == Some(report.files[0].display.as_str()),
-                "{line:?} does not name {:?}",
-                report.files[0].display
-            );
-        }
-        if let Some(change) = report.files.first().and_then(|f| f.change.as_ref()) {
-            let doc: serde_json::Value = serde_json::from_str(&json::Json.print(&report)).unwrap();
-            let mut out = change.original.clone();
-            let mut edits: Vec<&serde_json::Value> = doc["files"][0]["edits"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .collect();
-            edits.sort_by_key(|e| std::cmp::Reverse(e["start"]["byte"].as_u64().unwrap()));
-            for e in edits {
-                let (s, t) = (
-                    e["start"]["byte"].as_u64().unwrap() as usize,
-                    e["end"]["byte"].as_u64().unwrap() as usize,
-                );
-                out.splice(s..t, e["replacement"].as_str().unwrap().bytes());
-            }
-            prop_assert!(
-                out == change.rewritten.as_bytes(),
-                "JSON edits differ:\n{:?}\n{:?}\n{}",
-                String::from_utf8_lossy(&change.original),
-                change.rewritten,
-                doc["files"][0]["edits"]
-            );
-            let patch = stepup::report::diff::unified(&name, &text, &change.rewritten);
-            let applied = git_apply(case.path(), patch.as_bytes());
-            prop_assert!(applied.is_ok(), "{:?}\n{patch}", applied);
-            prop_assert!(
-                std::fs::read(&file).unwrap() == change.rewritten.as_bytes(),
-                "git apply gave other bytes:\n{patch}"
-            );
-        }
+        text_sinks_are_inert(&report).map_err(TestCaseError::fail)?;
+        byte_sinks_are_exact(&report, &name, &text, &file).map_err(TestCaseError::fail)?;
         Ok(())
     });
     if let Err(e) = result {
         panic!("{e}");
     }
+}
+
+/// The human reports and the Markdown report are inert; each annotation's
+/// `file=` names the report's one file exactly.
+#[cfg(unix)]
+fn text_sinks_are_inert(report: &stepup::report::Report) -> Result<(), String> {
+    use stepup::report::markdown::{Markdown, Mode};
+    use stepup::report::{Printer, github, human};
+    let human = human::CheckReport { verbose: true }.print(report)
+        + &human::MigrateReport {
+            write: false,
+            verbose: true,
+            quiet: false,
+        }
+        .print(report);
+    human_text_is_inert(&human).map_err(|e| format!("human report: {e}\n{human}"))?;
+    let markdown = Markdown {
+        mode: Mode::Migrate { write: false },
+        excerpts: true,
+    }
+    .print(report);
+    markdown_is_inert(&markdown).map_err(|e| format!("Markdown report: {e}"))?;
+    let display = &report.files[0].display;
+    for line in github::Github.print(report).lines() {
+        let file = line
+            .split_once(" file=")
+            .and_then(|(_, rest)| rest.split([',', ':']).next())
+            .map(|f| {
+                f.replace("%0D", "\r")
+                    .replace("%0A", "\n")
+                    .replace("%3A", ":")
+                    .replace("%2C", ",")
+                    .replace("%25", "%")
+            });
+        if file.as_ref() != Some(display) {
+            return Err(format!("{line:?} does not name {display:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// The JSON edits of the report's one file, and its patch under `name`
+/// applied with `git apply` to `file` (holding `text`), give the rewrite.
+#[cfg(unix)]
+fn byte_sinks_are_exact(
+    report: &stepup::report::Report,
+    name: &[u8],
+    text: &str,
+    file: &Path,
+) -> Result<(), String> {
+    use stepup::report::{Printer, json};
+    let Some(change) = report.files.first().and_then(|f| f.change.as_ref()) else {
+        return Ok(());
+    };
+    let doc: serde_json::Value = serde_json::from_str(&json::Json.print(report)).unwrap();
+    let mut out = change.original.clone();
+    let mut edits: Vec<&serde_json::Value> = doc["files"][0]["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e["start"]["byte"].as_u64().unwrap()));
+    for e in edits {
+        let (s, t) = (
+            e["start"]["byte"].as_u64().unwrap() as usize,
+            e["end"]["byte"].as_u64().unwrap() as usize,
+        );
+        out.splice(s..t, e["replacement"].as_str().unwrap().bytes());
+    }
+    if out != change.rewritten.as_bytes() {
+        return Err(format!(
+            "JSON edits differ:\n{:?}\n{:?}\n{}",
+            String::from_utf8_lossy(&change.original),
+            change.rewritten,
+            doc["files"][0]["edits"]
+        ));
+    }
+    let patch = stepup::report::diff::unified(name, text, &change.rewritten);
+    git_apply(file.parent().unwrap(), patch.as_bytes()).map_err(|e| format!("{e}\n{patch}"))?;
+    if std::fs::read(file).unwrap() != change.rewritten.as_bytes() {
+        return Err(format!("git apply gave other bytes:\n{patch}"));
+    }
+    Ok(())
 }
