@@ -47,6 +47,9 @@ const HOSTILE_NAME: &[u8] = b"a\n::add-mask::secret\x1b]0;title\x07`b``.tsx";
 /// How the terminal shows it.
 const HOSTILE_NAME_SHOWN: &str = r"a\n::add-mask::secret\x1b]0;title\x07`b``.tsx";
 
+/// A file at the top whose name, shown first on a line, is a workflow command.
+const ROOT_NAME: &str = "::warning title=x::root.tsx";
+
 /// A file name with a workflow command whose content is not UTF-8 (a
 /// problem, reported with its path) and names the legacy API.
 const PROBLEM_NAME: &[u8] = b"c\n::warning::problem\x1b[2J.tsx";
@@ -58,6 +61,8 @@ fn hostile_dir() -> tempfile::TempDir {
     let mut latin1 = b"// \xe9\n".to_vec();
     latin1.extend_from_slice(LEGACY.as_bytes());
     write_named(&dir.path().join("src"), PROBLEM_NAME, &latin1);
+    // A name that is a workflow command when it starts a line.
+    write_named(dir.path(), ROOT_NAME.as_bytes(), HOSTILE.as_bytes());
     dir
 }
 
@@ -125,7 +130,7 @@ fn human_output_shows_quoted_text_and_file_names_escaped() {
     let dir = hostile_dir();
     for color in ["never", "always"] {
         let (code, stdout, stderr) =
-            stepup(dir.path(), &["check", "--verbose", "--color", color, "src"]);
+            stepup(dir.path(), &["check", "--verbose", "--color", color, "."]);
         assert_eq!(
             code,
             Some(2),
@@ -139,6 +144,10 @@ fn human_output_shows_quoted_text_and_file_names_escaped() {
             stdout.contains(&format!("src/{HOSTILE_NAME_SHOWN}:6:")),
             "{stdout}"
         );
+        assert!(
+            stdout.contains(r"\x3a:warning title=x::root.tsx:6:"),
+            "{stdout}"
+        );
         assert!(stdout.contains(r"(`opts /*\n::error title=pwned::quoted source ````\n  ::add-mask::indented\r::warning::after a lone CR\n##\x5badd-mask]mid-line\n*/ .x`)"), "{stdout}");
         assert!(stdout.contains(r"(suppressed: reviewed\n::set-env name=STEPUP_PWNED::1\n# Heading <img src=x onerror=alert(1)> \x1b]0;retitled\x07"), "{stdout}");
         assert!(
@@ -149,7 +158,7 @@ fn human_output_shows_quoted_text_and_file_names_escaped() {
     // migrate's report on stderr; the patch on stdout is the exact bytes.
     let (_, _, stderr) = stepup(
         dir.path(),
-        &["migrate", "--verbose", "--color", "always", "src"],
+        &["migrate", "--verbose", "--color", "always", "."],
     );
     assert_inert("migrate stderr", &stderr);
     assert!(stderr.contains(HOSTILE_NAME_SHOWN), "{stderr}");

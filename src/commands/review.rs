@@ -4,7 +4,7 @@
 //! depend on each other (a renamed call needs its import), so a hunk alone
 //! could leave the file broken.
 
-use crate::report::escape::{terminal, terminal_code};
+use crate::report::escape::{terminal, terminal_code, terminal_start};
 use crate::report::{Located, Report, diff};
 use crate::write::{GitState, WriteOptions, guard_refusal};
 use anstyle::{AnsiColor, Style};
@@ -47,7 +47,7 @@ pub fn review(
             writeln!(
                 out,
                 "{}: not asked: {}",
-                terminal(&file.display),
+                terminal_start(&file.display),
                 terminal(&reason)
             )?;
             to_write.push(i);

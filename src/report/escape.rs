@@ -63,6 +63,19 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Text that starts a line of a terminal or a log (a file name before its
+/// findings): as [`terminal`], and when it starts with `::` (after blanks,
+/// as GitHub Actions reads a line) its first colon is shown as `\x3a`.
+pub fn terminal_start(text: &str) -> Cow<'_, str> {
+    let shown = terminal(text);
+    let blanks = shown.len() - shown.trim_start().len();
+    if shown[blanks..].starts_with("::") {
+        Cow::Owned(format!("{}\\x3a{}", &shown[..blanks], &shown[blanks + 1..]))
+    } else {
+        shown
+    }
+}
+
 /// One line of source code for a terminal or a report (an excerpt, a line
 /// of the review's diff): as [`terminal`], but tabs are kept, as indentation.
 pub fn terminal_code(line: &str) -> Cow<'_, str> {
@@ -84,15 +97,7 @@ pub fn terminal_code(line: &str) -> Cow<'_, str> {
 /// has its first colon shown as `\x3a`, so no line is a workflow command.
 pub fn terminal_lines(text: &str) -> String {
     text.split('\n')
-        .map(|line| {
-            let shown = terminal(line);
-            let blanks = shown.len() - shown.trim_start().len();
-            if shown[blanks..].starts_with("::") {
-                format!("{}\\x3a{}", &shown[..blanks], &shown[blanks + 1..])
-            } else {
-                shown.into_owned()
-            }
-        })
+        .map(|line| terminal_start(line).into_owned())
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -158,6 +163,13 @@ mod tests {
             "a\\n::error::x\\r\\x1b]0;t\\x07\\x7f\\u{9b}\\u{202e}"
         );
         assert_eq!(terminal("x ##[add-mask]y"), "x ##\\x5badd-mask]y");
+    }
+
+    #[test]
+    fn terminal_start_never_begins_a_workflow_command() {
+        assert_eq!(terminal_start("::error::x.tsx"), "\\x3a:error::x.tsx");
+        assert_eq!(terminal_start(" \t::x"), " \\t::x");
+        assert_eq!(terminal_start("src/::x"), "src/::x");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! (`escape::terminal`), so the only control characters it holds are its
 //! own styles: stripping them strips nothing else.
 
-use super::escape::terminal;
+use super::escape::{terminal, terminal_start};
 use super::{Located, Printer, Problem, Report, Summary};
 use crate::finding::Severity;
 use anstyle::{AnsiColor, Style};
@@ -38,7 +38,7 @@ pub fn finding_line(f: &Located) -> String {
     };
     format!(
         "{}:{}:{}  {severity}  {}{}  {}",
-        terminal(&f.path),
+        terminal_start(&f.path),
         f.line,
         f.column,
         f.rule,
@@ -49,7 +49,7 @@ pub fn finding_line(f: &Located) -> String {
 
 /// `path: message` for a file stepup could not process.
 pub fn problem_line(p: &Problem) -> String {
-    format!("{}: {}", terminal(&p.path), terminal(&p.message()))
+    format!("{}: {}", terminal_start(&p.path), terminal(&p.message()))
 }
 
 fn suppressed_note(s: &Summary) -> String {
