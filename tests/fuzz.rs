@@ -295,3 +295,225 @@ fn git_apply(dir: &Path, patch: &[u8]) -> Result<(), String> {
         Err(String::from_utf8_lossy(&out.stderr).to_string())
     }
 }
+
+/// Control bytes, invisible formatting characters and text that would be a
+/// GitHub workflow command at the start of a line, or anywhere (`##[`).
+#[cfg(unix)]
+const CONTROL_TOKENS: &[&str] = &[
+    "\x1b",
+    "\x07",
+    "\x08",
+    "\0",
+    "\x0e",
+    "\x18",
+    "\x1a",
+    "\x7f",
+    "\x1b]0;title\x07",
+    "\x1b[2J",
+    "\n::error::forged\n",
+    "\r::add-mask::x",
+    "##[add-mask]y",
+    "\u{202e}",
+    "\u{9b}",
+    "\u{2028}",
+    "\t",
+];
+
+/// Control tokens inserted at random places (comments, strings, the lines a
+/// rewrite touches).
+#[cfg(unix)]
+fn with_controls(mut s: String, inserts: &[(usize, usize)]) -> String {
+    for &(at, t) in inserts {
+        let at = boundary(&s, at);
+        s.insert_str(at, CONTROL_TOKENS[t]);
+    }
+    s
+}
+
+/// File names a shell or a log mistakes: a newline, ESC, BEL, backticks,
+/// tabs, spaces, a leading `-`, a workflow command.
+#[cfg(unix)]
+fn odd_name() -> impl Strategy<Value = Vec<u8>> {
+    let byte = prop_oneof![
+        6 => proptest::sample::select(b"abcXYZ019_-. ".to_vec()),
+        2 => proptest::sample::select(b"\n\x1b\x07`\t\r\x7f:".to_vec()),
+    ];
+    let lead = proptest::sample::select(vec![&b""[..], b"-", b"--", b"::error::", b"`", b" "]);
+    (lead, proptest::collection::vec(byte, 1..10))
+        .prop_map(|(lead, body)| [lead, &body, b".tsx"].concat())
+}
+
+/// Human text has no control character but line breaks and its own colour
+/// (SGR) sequences, and no line (split as GitHub's runner splits) is a
+/// workflow command.
+#[cfg(unix)]
+fn human_text_is_inert(text: &str) -> Result<(), String> {
+    for line in text.split(['\n', '\r']) {
+        if line.trim_start().starts_with("::") || line.contains("##[") {
+            return Err(format!("a workflow command: {line:?}"));
+        }
+    }
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            if chars.next() != Some('[') {
+                return Err("a bare ESC".into());
+            }
+            while chars
+                .peek()
+                .is_some_and(|p| p.is_ascii_digit() || *p == ';')
+            {
+                chars.next();
+            }
+            if chars.next() != Some('m') {
+                return Err("an escape sequence that is not a colour".into());
+            }
+        } else if c != '\n' && (c.is_control() || ('\u{2028}'..='\u{202e}').contains(&c)) {
+            return Err(format!("control character {c:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// What Markdown makes of a report: one title, each item's heading starting
+/// with its place as one code span, no image or inline HTML.
+#[cfg(unix)]
+fn markdown_is_inert(markdown: &str) -> Result<(), String> {
+    use pulldown_cmark::{Options, Parser, html};
+    let mut out = String::new();
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_GFM;
+    html::push_html(&mut out, Parser::new_ext(markdown, options));
+    if out.matches("<h1>").count() != 1
+        || out.matches("<h3>").count() != out.matches("<h3><code>").count()
+        || out.contains("<img")
+    {
+        return Err(format!("the Markdown renders as\n{out}"));
+    }
+    match markdown.lines().find(|l| l.trim_start().starts_with("::")) {
+        Some(l) => Err(format!("a workflow command: {l:?}")),
+        None => Ok(()),
+    }
+}
+
+/// A mutated fixture with control bytes, under an odd name, through the whole
+/// session and every printer: human text and Markdown stay inert, each
+/// annotation names the file exactly, the JSON edits and the patch give the
+/// rewrite byte for byte.
+#[cfg(unix)]
+#[test]
+fn control_bytes_and_odd_names_reach_each_sink_as_it_needs() {
+    use proptest::test_runner::TestCaseError;
+    use std::os::unix::ffi::OsStrExt;
+    let corpus = inputs();
+    let dir = tempfile::tempdir().unwrap();
+    let engine = std::cell::RefCell::new(Engine::new(Table::builtin()));
+    let mut runner = TestRunner::new(config());
+    let strategy = (
+        0..corpus.len(),
+        proptest::collection::vec(mutation(), 0..3),
+        proptest::collection::vec((any::<usize>(), 0..CONTROL_TOKENS.len()), 1..5),
+        odd_name(),
+    );
+    let result = runner.run(&strategy, |(i, ms, controls, name)| {
+        let (_, original) = &corpus[i];
+        let text = with_controls(mutate(original.clone(), &ms), &controls);
+        let case = tempfile::tempdir_in(dir.path()).unwrap();
+        let file = case.path().join(std::ffi::OsStr::from_bytes(&name));
+        std::fs::write(&file, &text).unwrap();
+        let opts = stepup::session::SessionOptions {
+            roots: vec![file.clone()],
+            walk: Default::default(),
+            progress: false,
+        };
+        let report = stepup::session::run(&mut engine.borrow_mut(), &opts).unwrap();
+        text_sinks_are_inert(&report).map_err(TestCaseError::fail)?;
+        byte_sinks_are_exact(&report, &name, &text, &file).map_err(TestCaseError::fail)?;
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// The human reports and the Markdown report are inert; each annotation's
+/// `file=` names the report's one file exactly.
+#[cfg(unix)]
+fn text_sinks_are_inert(report: &stepup::report::Report) -> Result<(), String> {
+    use stepup::report::markdown::{Markdown, Mode};
+    use stepup::report::{Printer, github, human};
+    let human = human::CheckReport { verbose: true }.print(report)
+        + &human::MigrateReport {
+            write: false,
+            verbose: true,
+            quiet: false,
+        }
+        .print(report);
+    human_text_is_inert(&human).map_err(|e| format!("human report: {e}\n{human}"))?;
+    let markdown = Markdown {
+        mode: Mode::Migrate { write: false },
+        excerpts: true,
+    }
+    .print(report);
+    markdown_is_inert(&markdown).map_err(|e| format!("Markdown report: {e}"))?;
+    let display = &report.files[0].display;
+    for line in github::Github.print(report).lines() {
+        let file = line
+            .split_once(" file=")
+            .and_then(|(_, rest)| rest.split([',', ':']).next())
+            .map(|f| {
+                f.replace("%0D", "\r")
+                    .replace("%0A", "\n")
+                    .replace("%3A", ":")
+                    .replace("%2C", ",")
+                    .replace("%25", "%")
+            });
+        if file.as_ref() != Some(display) {
+            return Err(format!("{line:?} does not name {display:?}"));
+        }
+    }
+    Ok(())
+}
+
+/// The JSON edits of the report's one file, and its patch under `name`
+/// applied with `git apply` to `file` (holding `text`), give the rewrite.
+#[cfg(unix)]
+fn byte_sinks_are_exact(
+    report: &stepup::report::Report,
+    name: &[u8],
+    text: &str,
+    file: &Path,
+) -> Result<(), String> {
+    use stepup::report::{Printer, json};
+    let Some(change) = report.files.first().and_then(|f| f.change.as_ref()) else {
+        return Ok(());
+    };
+    let doc: serde_json::Value = serde_json::from_str(&json::Json.print(report)).unwrap();
+    let mut out = change.original.clone();
+    let mut edits: Vec<&serde_json::Value> = doc["files"][0]["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e["start"]["byte"].as_u64().unwrap()));
+    for e in edits {
+        let (s, t) = (
+            e["start"]["byte"].as_u64().unwrap() as usize,
+            e["end"]["byte"].as_u64().unwrap() as usize,
+        );
+        out.splice(s..t, e["replacement"].as_str().unwrap().bytes());
+    }
+    if out != change.rewritten.as_bytes() {
+        return Err(format!(
+            "JSON edits differ:\n{:?}\n{:?}\n{}",
+            String::from_utf8_lossy(&change.original),
+            change.rewritten,
+            doc["files"][0]["edits"]
+        ));
+    }
+    let patch = stepup::report::diff::unified(name, text, &change.rewritten);
+    git_apply(file.parent().unwrap(), patch.as_bytes()).map_err(|e| format!("{e}\n{patch}"))?;
+    if std::fs::read(file).unwrap() != change.rewritten.as_bytes() {
+        return Err(format!("git apply gave other bytes:\n{patch}"));
+    }
+    Ok(())
+}

@@ -48,7 +48,7 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             };
             io.out(&findings.print(&report));
             for p in &report.problems {
-                io.err(&format!("{}: {}\n", p.path, p.message()));
+                io.err(&format!("{}\n", human::problem_line(p)));
             }
             if !opts.quiet {
                 io.err(&format!("{}\n", human::check_summary_line(&report.summary)));
@@ -61,12 +61,12 @@ pub fn run(args: CheckArgs) -> Result<u8> {
                 }
             }
         }
-        Format::Json => io.out(&json::Json.print(&report)),
-        Format::Sarif => io.out(&sarif::Sarif.print(&report)),
-        Format::Gitlab => io.out(&gitlab::Gitlab.print(&report)),
-        Format::Junit => io.out(&junit::Junit.print(&report)),
+        Format::Json => io.out_exact(&json::Json.print(&report)),
+        Format::Sarif => io.out_exact(&sarif::Sarif.print(&report)),
+        Format::Gitlab => io.out_exact(&gitlab::Gitlab.print(&report)),
+        Format::Junit => io.out_exact(&junit::Junit.print(&report)),
         Format::Github => {
-            io.out(&github::Github.print(&report));
+            io.out_exact(&github::Github.print(&report));
             let summary = Markdown {
                 mode: Mode::Check,
                 excerpts: false,

@@ -71,7 +71,7 @@ pub fn run_then(
         if let Some(compiler) = &report.summary.type_checked_with
             && opts.format == Format::Human
         {
-            io.err(&format!("stepup: --typecheck runs {compiler}\n"));
+            io.error(format_args!("--typecheck runs {compiler}"));
         }
         match outcome {
             Ok(()) => {}
@@ -86,7 +86,7 @@ pub fn run_then(
             }
         }
     } else if !machine {
-        io.out(&diff::Diff.print(&report));
+        io.out_exact(&diff::Diff.print(&report));
     }
     if report.problems.iter().any(|p| p.is_error()) {
         code = EXIT_ERROR;
@@ -216,7 +216,7 @@ fn print_report(report: &Report, opts: &Options, write: bool, io: &mut Streams) 
             io.err(&text);
         }
         Format::Github => {
-            io.err(&github::Github.print(report));
+            io.err_exact(&github::Github.print(report));
             let summary = Markdown {
                 mode: Mode::Migrate { write },
                 excerpts: false,
@@ -225,10 +225,10 @@ fn print_report(report: &Report, opts: &Options, write: bool, io: &mut Streams) 
             };
             super::write_step_summary(&summary.print(report))?;
         }
-        Format::Json => io.out(&json::Json.print(report)),
-        Format::Sarif => io.out(&sarif::Sarif.print(report)),
-        Format::Gitlab => io.out(&gitlab::Gitlab.print(report)),
-        Format::Junit => io.out(&junit::Junit.print(report)),
+        Format::Json => io.out_exact(&json::Json.print(report)),
+        Format::Sarif => io.out_exact(&sarif::Sarif.print(report)),
+        Format::Gitlab => io.out_exact(&gitlab::Gitlab.print(report)),
+        Format::Junit => io.out_exact(&junit::Junit.print(report)),
     }
     Ok(())
 }

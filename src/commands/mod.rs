@@ -9,6 +9,7 @@ pub mod review;
 use crate::cli::{Cli, Color, Command, ConfigChoice, Options};
 use crate::config::{Config, ConfigSet};
 use crate::engine::Engine;
+use crate::report::escape;
 use crate::session::SessionOptions;
 use crate::session::walk::display_path;
 use crate::table::Table;
@@ -41,7 +42,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "stepup: {e:#}");
+            let text = escape::terminal_lines(&format!("{e:#}"));
+            let _ = writeln!(std::io::stderr(), "stepup: {text}");
             ExitCode::from(EXIT_ERROR)
         }
     }
@@ -356,38 +358,71 @@ impl Streams {
         }
     }
 
+    /// Styled text (the human report) on stdout: its styles are kept or
+    /// stripped as `--color` and the terminal say. Only stepup's styles can
+    /// be stripped: the printers escape every control character of the
+    /// user's text.
     pub fn out(&mut self, text: &str) {
+        let color = self.color;
+        self.write_out(text, |bytes| {
+            let mut stdout = styled_stdout(color).lock();
+            stdout.write_all(bytes).and_then(|()| stdout.flush())
+        });
+    }
+
+    /// A document on stdout, byte for byte whatever the terminal: the
+    /// patch, JSON, SARIF, workflow commands (a source line or a file name
+    /// holding ESC, BEL, NUL or DEL must reach `git apply` or a parser as
+    /// it is, so nothing is stripped).
+    pub fn out_exact(&mut self, text: &str) {
+        self.write_out(text, |bytes| {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(bytes).and_then(|()| stdout.flush())
+        });
+    }
+
+    fn write_out(&mut self, text: &str, write: impl FnOnce(&[u8]) -> std::io::Result<()>) {
         if self.stdout_closed || self.stdout_failed.is_some() || text.is_empty() {
             return;
         }
-        let mut stdout = styled_stdout(self.color).lock();
-        match stdout
-            .write_all(text.as_bytes())
-            .and_then(|()| stdout.flush())
-        {
+        match write(text.as_bytes()) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => self.stdout_closed = true,
             Err(e) => self.stdout_failed = Some(e),
         }
     }
 
+    /// Styled text on stderr (see [`Streams::out`]).
     pub fn err(&mut self, text: &str) {
+        let color = self.color;
+        self.write_err(text, |bytes| {
+            let mut stderr = styled_stderr(color).lock();
+            stderr.write_all(bytes).and_then(|()| stderr.flush())
+        });
+    }
+
+    /// Exact text on stderr (see [`Streams::out_exact`]).
+    pub fn err_exact(&mut self, text: &str) {
+        self.write_err(text, |bytes| {
+            let mut stderr = std::io::stderr().lock();
+            stderr.write_all(bytes).and_then(|()| stderr.flush())
+        });
+    }
+
+    fn write_err(&mut self, text: &str, write: impl FnOnce(&[u8]) -> std::io::Result<()>) {
         if self.stderr_failed || text.is_empty() {
             return;
         }
-        let mut stderr = styled_stderr(self.color).lock();
-        if stderr
-            .write_all(text.as_bytes())
-            .and_then(|()| stderr.flush())
-            .is_err()
-        {
+        if write(text.as_bytes()).is_err() {
             self.stderr_failed = true;
         }
     }
 
-    /// `stepup: <message>` on stderr.
+    /// `stepup: <message>` on stderr, escaped for the terminal (a message
+    /// may name a file or quote a tool).
     pub fn error(&mut self, message: impl std::fmt::Display) {
-        self.err(&format!("stepup: {message}\n"));
+        let text = escape::terminal_lines(&message.to_string());
+        self.err(&format!("stepup: {text}\n"));
     }
 
     /// The exit code of a run that would exit with `code`: 2 if stdout or

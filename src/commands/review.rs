@@ -4,6 +4,7 @@
 //! depend on each other (a renamed call needs its import), so a hunk alone
 //! could leave the file broken.
 
+use crate::report::escape::{terminal, terminal_code, terminal_start};
 use crate::report::{Located, Report, diff};
 use crate::write::{GitState, WriteOptions, guard_refusal};
 use anstyle::{AnsiColor, Style};
@@ -43,7 +44,12 @@ pub fn review(
     for (n, &i) in changed.iter().enumerate() {
         let file = &report.files[i];
         if let Some(reason) = guard_refusal(&mut git, &file.path, write) {
-            writeln!(out, "{}: not asked: {reason}", file.display)?;
+            writeln!(
+                out,
+                "{}: not asked: {}",
+                terminal_start(&file.display),
+                terminal(&reason)
+            )?;
             to_write.push(i);
             continue;
         }
@@ -77,7 +83,7 @@ fn show(
         out,
         "\n{}({n}/{total}) {}{}",
         bold.render(),
-        file.display,
+        terminal(&file.display),
         bold.render_reset()
     )?;
     let original = String::from_utf8_lossy(&change.original);
@@ -102,7 +108,14 @@ fn show(
             Some(b'@') => Style::new().fg_color(Some(AnsiColor::Cyan.into())),
             _ => Style::new(),
         };
-        writeln!(out, "{}{line}{}", style.render(), style.render_reset())?;
+        // Shown, not applied: the source's control characters are escaped.
+        writeln!(
+            out,
+            "{}{}{}",
+            style.render(),
+            terminal_code(line),
+            style.render_reset()
+        )?;
     }
     let review: Vec<&Located> = report
         .needs_review()
@@ -123,8 +136,9 @@ fn ask(path: &str, input: &mut dyn BufRead, out: &mut dyn Write) -> std::io::Res
     loop {
         write!(
             out,
-            "{}Apply this change to {path} [y,n,a,q,?]?{} ",
+            "{}Apply this change to {} [y,n,a,q,?]?{} ",
             prompt.render(),
+            terminal(path),
             prompt.render_reset()
         )?;
         out.flush()?;

@@ -7,7 +7,7 @@
 
 use super::Located;
 use serde::Serialize;
-use similar::TextDiff;
+use similar::{Algorithm, capture_diff_slices, group_diff_ops};
 
 /// A place in a file: a byte offset (a BOM counts) and the 1-based line and
 /// column of it (columns count characters, a BOM does not), as in findings.
@@ -34,21 +34,25 @@ pub struct Hunk {
 }
 
 /// The change from `original` to `rewritten` as whole-line edits, in order.
+/// A line ends at LF only, as the edits' line numbers and the patch count
+/// them: a lone CR is part of its line.
 pub fn hunks(original: &str, rewritten: &str) -> Vec<Hunk> {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', original.as_bytes()).map(|i| i + 1))
         .filter(|&i| i < original.len() || i == 0)
         .collect();
     let byte_of = |line: usize| line_starts.get(line).copied().unwrap_or(original.len());
-    let diff = TextDiff::from_lines(original, rewritten);
+    let old_lines: Vec<&str> = original.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = rewritten.split_inclusive('\n').collect();
+    let ops = capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
     let mut out = Vec::new();
-    for group in diff.grouped_ops(0) {
+    for group in group_diff_ops(ops, 0) {
         let (Some(first), Some(last)) = (group.first(), group.last()) else {
             continue;
         };
         let old = first.old_range().start..last.old_range().end;
         let new = first.new_range().start..last.new_range().end;
-        let replacement: String = new.clone().filter_map(|i| diff.new_slice(i)).collect();
+        let replacement: String = new_lines[new.clone()].concat();
         let (start, end) = (byte_of(old.start), byte_of(old.end));
         out.push(Hunk {
             old_lines: old,
@@ -117,6 +121,8 @@ mod tests {
             ("\u{feff}a\r\nb\r\n", "\u{feff}A\r\nb\r\nnew\r\n"),
             ("", "x\n"),
             ("a\nb\n", ""),
+            ("a\rb\nc\n", "a\rB\nc\n"),
+            ("x\r\x1b\ny\n", "X\r\x1b\ny\n"),
         ];
         for (old, new) in cases {
             assert_eq!(apply(old, &hunks(old, new)), new, "{old:?} → {new:?}");

@@ -1,7 +1,10 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per
 //! finding (suppressed ones are left out), and a Markdown job summary when
-//! `GITHUB_STEP_SUMMARY` is set.
+//! `GITHUB_STEP_SUMMARY` is set. A `file=` names the file exactly (only the
+//! characters the runner unescapes are escaped); a message is shown as the
+//! terminal shows it (`escape::terminal`), then escaped as command data.
 
+use super::escape::terminal;
 use super::{Printer, Report};
 use crate::finding::Severity;
 
@@ -42,7 +45,7 @@ fn render(report: &Report) -> String {
             f.line,
             f.column,
             escape_property(&title),
-            escape_data(&f.message)
+            escape_data(&terminal(&f.message))
         ));
     }
     for p in &report.problems {
@@ -50,7 +53,7 @@ fn render(report: &Report) -> String {
             "::{} file={}::{}\n",
             if p.is_error() { "error" } else { "warning" },
             escape_property(&p.path),
-            escape_data(&p.message())
+            escape_data(&terminal(&p.message()))
         ));
     }
     out

@@ -1,8 +1,12 @@
 //! The default, human-readable report. It is styled with ANSI codes
 //! (anstyle); the command writes it through a stream that keeps or strips
 //! them (anstream), as the terminal, `--color` and the environment say.
+//! Every path, message and reason in it is escaped for the terminal
+//! (`escape::terminal`), so the only control characters it holds are its
+//! own styles: stripping them strips nothing else.
 
-use super::{Located, Printer, Report, Summary, count};
+use super::escape::{terminal, terminal_start};
+use super::{Located, Printer, Problem, Report, Summary, count};
 use crate::finding::Severity;
 use anstyle::{AnsiColor, Style};
 
@@ -23,7 +27,7 @@ fn severity_style(s: Severity) -> Style {
 /// suppressed one says why after the rule.
 pub fn finding_line(f: &Located) -> String {
     let tag = match (&f.suppressed, f.fixable) {
-        (Some(reason), _) => format!(" (suppressed: {reason})"),
+        (Some(reason), _) => format!(" (suppressed: {})", terminal(reason)),
         (None, true) => " (fixable)".to_string(),
         (None, false) => String::new(),
     };
@@ -34,8 +38,18 @@ pub fn finding_line(f: &Located) -> String {
     };
     format!(
         "{}:{}:{}  {severity}  {}{}  {}",
-        f.path, f.line, f.column, f.rule, tag, f.message
+        terminal_start(&f.path),
+        f.line,
+        f.column,
+        f.rule,
+        tag,
+        terminal(&f.message)
     )
+}
+
+/// `path: message` for a file stepup could not process.
+pub fn problem_line(p: &Problem) -> String {
+    format!("{}: {}", terminal_start(&p.path), terminal(&p.message()))
 }
 
 fn suppressed_note(s: &Summary) -> String {
@@ -87,7 +101,8 @@ pub fn fix_hint(s: &Summary, write: &str, dry: &str) -> Option<String> {
         } else {
             (format!("{} findings are fixable", s.fixable), "them")
         };
-        let write = paint(Style::new().bold(), write);
+        let write = paint(Style::new().bold(), &terminal(write));
+        let dry = terminal(dry);
         format!("{what}: run `{write}` to fix {them} (`{dry}` shows the diff first)")
     })
 }
@@ -122,7 +137,8 @@ impl Printer for MigrateReport {
             section(&mut out, "Suppressed (stepup-ignore)", &suppressed);
         }
         for p in &report.problems {
-            out.push_str(&format!("{}: {}\n", p.path, p.message()));
+            out.push_str(&problem_line(p));
+            out.push('\n');
         }
         if !self.quiet {
             out.push_str(&summary_line(&report.summary, self.write));

@@ -6,6 +6,7 @@
 //! body holds 65,536 characters) cuts it at an item's end, with a line that
 //! says what was left out and where the full list is.
 
+use super::escape::{code_span, fence, markdown_text, terminal_code};
 use super::{Located, Printer, Report, human, sarif};
 use crate::finding::Severity;
 use std::collections::BTreeMap;
@@ -76,28 +77,6 @@ impl Links {
     }
 }
 
-/// User text (paths, messages, code) as Markdown shows it. One place, so a
-/// stricter escaping can replace it.
-fn md_text(s: &str) -> String {
-    s.replace('<', "&lt;")
-}
-
-/// `text` as an inline code span that its own backticks cannot end.
-fn code_span(text: &str) -> String {
-    let longest = longest_backtick_run(text);
-    let ticks = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{ticks}{pad}{text}{pad}{ticks}")
-}
-
-fn longest_backtick_run(text: &str) -> usize {
-    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
-}
-
 /// The fence language of a file: `tsx`, `jsx`, `js` or `ts` by extension.
 fn fence_language(path: &str) -> &'static str {
     let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
@@ -154,7 +133,11 @@ impl Printer for Markdown {
         for p in &report.problems {
             blocks.push(Block {
                 section: "Files stepup could not process",
-                text: format!("- {}: {}\n", code_span(&p.path), md_text(&p.message())),
+                text: format!(
+                    "- {}: {}\n",
+                    code_span(&p.path),
+                    markdown_text(&p.message())
+                ),
                 items: 1,
                 rank: 1,
             });
@@ -274,7 +257,7 @@ impl Markdown {
             .filter(|f| f.fixable)
             .map(|f| {
                 let scope = match &f.scope {
-                    Some(s) => format!("`TokenScope.{}`", md_text(s)),
+                    Some(s) => format!("`TokenScope.{}`", markdown_text(s)),
                     None => "no scope".to_string(),
                 };
                 Block {
@@ -283,7 +266,7 @@ impl Markdown {
                         "- {} `{}` → {scope}: {}\n",
                         self.place(f),
                         f.rule,
-                        md_text(&f.message)
+                        markdown_text(&f.message)
                     ),
                     items: 1,
                     rank: 3,
@@ -335,12 +318,12 @@ impl Markdown {
                     " — `{}` ({}): {}\n",
                     first.rule,
                     first.severity.as_str(),
-                    md_text(&first.message)
+                    markdown_text(&first.message)
                 ));
                 if self.excerpts
                     && let Some(ex) = excerpt(report, &first.path, first.line)
                 {
-                    let fence = "`".repeat((longest_backtick_run(&ex) + 1).max(3));
+                    let fence = fence(&ex);
                     text.push_str(&format!("\n  {fence}{}\n", fence_language(&first.path)));
                     for line in ex.lines() {
                         text.push_str(&format!("  {line}\n"));
@@ -368,7 +351,7 @@ impl Markdown {
                     "- {} `{}`: {}\n",
                     self.place(f),
                     f.rule,
-                    md_text(f.suppressed.as_deref().unwrap_or(""))
+                    markdown_text(f.suppressed.as_deref().unwrap_or(""))
                 ),
                 items: 1,
                 rank: 5,
@@ -401,7 +384,11 @@ impl Markdown {
                 .catalog
                 .iter()
                 .find(|r| r.id == *rule)
-                .map(|r| md_text(&r.help).replace('|', "\\|").replace('\n', " "))
+                .map(|r| {
+                    markdown_text(&r.help)
+                        .replace('|', "\\|")
+                        .replace('\n', " ")
+                })
                 .unwrap_or_default();
             out.push_str(&format!(
                 "| `{rule}` | {} | {n} | {fixable} | {help} |\n",
@@ -456,7 +443,9 @@ fn changed_files(report: &Report) -> Vec<Block> {
 }
 
 /// Up to two lines before and after `line` of the file as it was before the
-/// run (finding lines are the original's), numbered.
+/// run (finding lines are the original's), numbered, each on one line as a
+/// terminal shows it (a control character, a lone CR, is shown escaped; tabs
+/// are kept).
 fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
     let text = report.file(path)?.original.as_deref()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -469,7 +458,7 @@ fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
         out.push_str(&format!(
             "{marker}{:>5} | {}\n",
             i + 1,
-            l.trim_end_matches('\r')
+            terminal_code(l.trim_end_matches('\r'))
         ));
     }
     Some(out)

@@ -5,6 +5,7 @@
 
 pub mod diff;
 pub mod edits;
+pub mod escape;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
