@@ -406,7 +406,6 @@ fn control_bytes_and_odd_names_reach_each_sink_as_it_needs() {
     use std::os::unix::ffi::OsStrExt;
     let corpus = inputs();
     let dir = tempfile::tempdir().unwrap();
-    let engine = std::cell::RefCell::new(Engine::new(Table::builtin()));
     let mut runner = TestRunner::new(config());
     let strategy = (
         0..corpus.len(),
@@ -421,11 +420,12 @@ fn control_bytes_and_odd_names_reach_each_sink_as_it_needs() {
         let file = case.path().join(std::ffi::OsStr::from_bytes(&name));
         std::fs::write(&file, &text).unwrap();
         let opts = stepup::session::SessionOptions {
+            stdin: None,
             roots: vec![file.clone()],
             walk: Default::default(),
             progress: false,
         };
-        let report = stepup::session::run(&mut engine.borrow_mut(), &opts).unwrap();
+        let report = stepup::session::run(&|_| Ok(Engine::new(Table::builtin())), &opts).unwrap();
         text_sinks_are_inert(&report).map_err(TestCaseError::fail)?;
         byte_sinks_are_exact(&report, &name, &text, &file).map_err(TestCaseError::fail)?;
         Ok(())
@@ -452,6 +452,8 @@ fn text_sinks_are_inert(report: &stepup::report::Report) -> Result<(), String> {
     let markdown = Markdown {
         mode: Mode::Migrate { write: false },
         excerpts: true,
+        links: None,
+        limit: None,
     }
     .print(report);
     markdown_is_inert(&markdown).map_err(|e| format!("Markdown report: {e}"))?;
