@@ -137,9 +137,15 @@ pub fn migrate_command(opts: &Options, write: bool) -> String {
     if write {
         words.push("--write".into());
     }
+    // A value that starts with `-` is joined to its flag: alone, clap would
+    // read it as an option of its own.
     let flag = |words: &mut Vec<String>, name: &str, value: &str| {
-        words.push(name.to_string());
-        words.push(shell_quote(value));
+        if value.starts_with('-') {
+            words.push(shell_quote(&format!("{name}={value}")));
+        } else {
+            words.push(name.to_string());
+            words.push(shell_quote(value));
+        }
     };
     if let Some(r) = &opts.rules {
         flag(&mut words, "--rules", &r.to_string_lossy());
@@ -167,21 +173,23 @@ pub fn migrate_command(opts: &Options, write: bool) -> String {
         .map(|r| if r.is_empty() { ".".to_string() } else { r })
         .collect();
     if roots != ["."] {
+        // A path that starts with `-` (a folder named `--allow-dirty`) would
+        // be read as an option: `--` ends the options first.
+        if roots.iter().any(|r| r.starts_with('-')) {
+            words.push("--".into());
+        }
         words.extend(roots.iter().map(|r| shell_quote(r)));
     }
     words.join(" ")
 }
 
-/// A word a POSIX shell reads back as it is.
+/// A word a POSIX shell reads back as it is (shlex's quoting: single
+/// quotes, or none for a word of plain characters).
 fn shell_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
+    match shlex::try_quote(word) {
+        Ok(quoted) => quoted.into_owned(),
+        // A NUL byte, which no path or argument can hold.
+        Err(_) => format!("'{}'", word.replace('\0', "").replace('\'', r"'\''")),
     }
 }
 
