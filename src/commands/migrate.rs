@@ -40,7 +40,7 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
     if args.interactive {
         let mut stderr = styled_stderr(opts.color);
         let mut stdin = std::io::stdin().lock();
-        let accepted = super::review::review(&report, &write, &mut stdin, &mut stderr)?;
+        let accepted = super::review::review(&report, &write, &mut stdin, &mut stderr);
         write.only = Some(accepted);
     }
     let writes = args.write || args.interactive;
