@@ -76,3 +76,72 @@ fn the_report_is_never_written_through_a_link() {
     );
     let _ = (write, &run.stdout);
 }
+
+/// A repository whose git settings name programs — a `core.fsmonitor` hook,
+/// a clean filter `.gitattributes` applies to the source files — does not
+/// make `migrate --write` run them through its `git status`. (The settings
+/// are the repository's own `.git/config`, as a cloned tool or a script
+/// could leave them; a pull request cannot, but a checkout's filters and
+/// hooks are still not stepup's to run.) The file is written as usual.
+#[test]
+fn git_runs_without_the_repositorys_programs() {
+    let dir = repo(&[
+        ("src/a.tsx", LEGACY),
+        (".gitattributes", "*.tsx filter=evil\n"),
+    ]);
+    let root = dir.path();
+    let marker = root.join("ran");
+    let hook = root.join(".git/fsmonitor.sh");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho fsmonitor >> '{}'\nexit 1\n",
+            marker.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    git(root, &["config", "core.fsmonitor", hook.to_str().unwrap()]);
+    let filter = format!("echo filter >> '{}'; cat", marker.display());
+    git(root, &["config", "filter.evil.clean", &filter]);
+    git(root, &["config", "filter.evil.process", &filter]);
+    git(root, &["config", "filter.evil.required", "true"]);
+    // New stat data: git must look at the content again (through the filter).
+    let touch = |hours: u64| {
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600 * hours);
+        std::fs::File::options()
+            .write(true)
+            .open(root.join("src/a.tsx"))
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+    };
+    touch(1);
+    // The test is only a test if git itself runs them.
+    let plain = std::process::Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let ran = std::fs::read_to_string(&marker).unwrap_or_default();
+    assert!(
+        ran.contains("fsmonitor") && ran.contains("filter"),
+        "git did not run the hook and the filter: {ran:?} {plain:?}"
+    );
+    std::fs::remove_file(&marker).unwrap();
+    touch(2);
+    let run = stepup(root, &["migrate", "--write", "src"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        !marker.exists(),
+        "stepup's git ran: {}",
+        std::fs::read_to_string(&marker).unwrap_or_default()
+    );
+    assert!(
+        std::fs::read_to_string(root.join("src/a.tsx"))
+            .unwrap()
+            .contains("useStepUpAuthentication"),
+        "{}",
+        run.stderr
+    );
+}

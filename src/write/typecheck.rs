@@ -62,9 +62,7 @@ pub fn search_root(start: &Path) -> PathBuf {
 }
 
 fn git_toplevel(dir: &Path) -> Option<PathBuf> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    let out = super::git::command(dir)
         .args(["rev-parse", "--show-toplevel"])
         .output()
         .ok()?;
