@@ -145,3 +145,81 @@ fn git_runs_without_the_repositorys_programs() {
         run.stderr
     );
 }
+
+/// A `stepup.toml` or `--rules` file that is a link to a file outside the
+/// repository (`/proc/self/environ`: CI's secrets) is refused naming the
+/// link, and no error about a config file quotes its content beyond the
+/// key at fault. A link within the repository is followed.
+#[test]
+fn a_config_file_never_shows_what_it_holds() {
+    const SECRET: &str = "hunter2-not-for-logs";
+    let outside = tempfile::tempdir().unwrap();
+    let elsewhere = outside.path().join("secrets.toml");
+    std::fs::write(&elsewhere, format!("token = {SECRET}\n")).unwrap();
+    let links = [
+        ("stepup.toml", Path::new("/proc/self/environ")),
+        ("stepup.toml", elsewhere.as_path()),
+    ];
+    for (link, target) in links {
+        let dir = repo(&[("src/a.tsx", LEGACY)]);
+        let root = dir.path();
+        std::os::unix::fs::symlink(target, root.join(link)).unwrap();
+        let run = stepup(root, &["check", "src"]);
+        assert_eq!(run.code, Some(2), "{}: {}", target.display(), run.stderr);
+        assert!(
+            run.stderr.contains("invalid config stepup.toml")
+                && run.stderr.contains("outside the repository"),
+            "{}: {}",
+            target.display(),
+            run.stderr
+        );
+        assert!(!run.stderr.contains(SECRET), "{}", run.stderr);
+        let rules = stepup(root, &["check", "--no-config", "--rules", link, "src"]);
+        assert_eq!(rules.code, Some(2), "{}", rules.stderr);
+        assert!(
+            rules.stderr.contains("cannot read rules file stepup.toml")
+                && rules.stderr.contains("outside the repository"),
+            "{}",
+            rules.stderr
+        );
+        assert!(!rules.stderr.contains(SECRET), "{}", rules.stderr);
+    }
+    // Files in the repository that are not TOML, or hold values of the
+    // wrong type: the place and the key, never the value.
+    for text in [
+        format!("API_TOKEN={SECRET}\0HOME=/root\0"),
+        format!("max_warnings = \"{SECRET}\"\n"),
+        format!("[severity]\ntest-mock = \"{SECRET}\"\n"),
+        format!("[[modules]]\nprefix = \"x\"\nfamily = \"{SECRET}\"\n"),
+    ] {
+        let dir = repo(&[("src/a.tsx", LEGACY), ("stepup.toml", &text)]);
+        let run = stepup(dir.path(), &["check", "src"]);
+        assert_eq!(run.code, Some(2), "{text:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("invalid config stepup.toml"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains(SECRET), "{text:?}: {}", run.stderr);
+        write(dir.path(), "team.toml", text.as_bytes());
+        let rules = stepup(
+            dir.path(),
+            &["check", "--no-config", "--rules", "team.toml", "src"],
+        );
+        assert_eq!(rules.code, Some(2), "{text:?}: {}", rules.stderr);
+        assert!(!rules.stderr.contains(SECRET), "{text:?}: {}", rules.stderr);
+    }
+    // A link to a file in the same repository is fine.
+    let dir = repo(&[
+        ("src/a.tsx", LEGACY),
+        ("config/stepup.toml", "exclude = [\"src/**\"]\n"),
+    ]);
+    std::os::unix::fs::symlink("config/stepup.toml", dir.path().join("stepup.toml")).unwrap();
+    let run = stepup(dir.path(), &["check", "."]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("nothing to check") || run.stderr.contains("no JavaScript"),
+        "{}",
+        run.stderr
+    );
+}

@@ -68,10 +68,15 @@ pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
         table = c.apply_records(table)?;
     }
     if let Some(path) = &opts.rules {
-        let text = crate::workspace::read::read_text(path)
+        let text = crate::config::read_file(path)
+            .map_err(anyhow::Error::msg)
             .with_context(|| format!("cannot read rules file {}", path.display()))?;
+        // Parse errors name the place and the key, never the content.
+        let records: crate::table::Extra = toml::from_str(&text)
+            .map_err(|e| anyhow::Error::msg(crate::config::toml_message(&e, &text)))
+            .with_context(|| format!("invalid rules file {}", path.display()))?;
         table = table
-            .with_extra(&text)
+            .with_records(records)
             .with_context(|| format!("invalid rules file {}", path.display()))?;
     }
     let mut walk = opts.walk.clone();
