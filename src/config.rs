@@ -15,7 +15,7 @@
 //! ```
 
 use crate::table::{Extra, Level, Table};
-use crate::workspace::resolve::normalize;
+use crate::workspace::resolve::resolve_dots;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -69,7 +69,7 @@ impl Config {
         };
         let text = read_file(path).map_err(err)?;
         let mut config = Config::parse(&text).map_err(err)?;
-        config.path = normalize(path);
+        config.path = resolve_dots(path);
         config.display = display.to_string();
         Ok(config)
     }
@@ -291,7 +291,7 @@ fn without_values(message: &str) -> String {
 pub fn find(roots: &[PathBuf]) -> Result<Option<PathBuf>, String> {
     let mut found: BTreeMap<PathBuf, &Path> = BTreeMap::new();
     for root in roots {
-        if let Some(file) = nearest(&normalize(root)) {
+        if let Some(file) = nearest(&resolve_dots(root)) {
             found.entry(file).or_insert(root);
         }
     }

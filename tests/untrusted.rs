@@ -223,3 +223,69 @@ fn a_config_file_never_shows_what_it_holds() {
         run.stderr
     );
 }
+
+/// `lnk/../src/Export.tsx` with `lnk -> ../B/deep` opens B's
+/// `src/Export.tsx` (the kernel goes up from the link's target): stepup
+/// works on that file, names it as it is (`../B/src/Export.tsx`), and never
+/// rewrites this repository's `src/Export.tsx`, which the path does not open.
+#[test]
+fn a_dot_dot_after_a_link_is_resolved_as_the_kernel_does() {
+    let outer = tempfile::tempdir().unwrap();
+    let (a, b) = (outer.path().join("A"), outer.path().join("B"));
+    const OTHER: &str = "// B's own file\n";
+    for (dir, text) in [(&a, LEGACY), (&b, OTHER)] {
+        write(dir, "src/Export.tsx", text.as_bytes());
+        write(dir, "deep/keep.txt", b"");
+        git(dir, &["init", "-q"]);
+        git(dir, &["add", "-A"]);
+        git(dir, &["commit", "-qm", "init"]);
+    }
+    std::os::unix::fs::symlink("../B/deep", a.join("lnk")).unwrap();
+    let given = "lnk/../src/Export.tsx";
+    assert_eq!(
+        std::fs::read_to_string(a.join(given)).unwrap(),
+        OTHER,
+        "the kernel opens B's file"
+    );
+    let dry = stepup(&a, &["migrate", given]);
+    assert_eq!(dry.code, Some(0), "{}", dry.stderr);
+    assert!(
+        dry.stdout.is_empty(),
+        "B's file has nothing to change: {}",
+        dry.stdout
+    );
+    let run = stepup(&a, &["migrate", "--write", given]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(a.join("src/Export.tsx")).unwrap(),
+        LEGACY,
+        "stepup rewrote a file the path does not open: {}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(b.join("src/Export.tsx")).unwrap(),
+        OTHER
+    );
+    // The other way round: B's path opens A's legacy file, and that is the one written.
+    std::os::unix::fs::symlink("../A/deep", b.join("lnk")).unwrap();
+    let check = stepup(&b, &["check", given]);
+    assert_eq!(check.code, Some(1), "{}", check.stderr);
+    assert!(
+        check.stdout.starts_with("../A/src/Export.tsx:"),
+        "{}",
+        check.stdout
+    );
+    let run = stepup(&b, &["migrate", "--write", given]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        std::fs::read_to_string(a.join("src/Export.tsx"))
+            .unwrap()
+            .contains("useStepUpAuthentication"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(b.join("src/Export.tsx")).unwrap(),
+        OTHER
+    );
+}

@@ -11,7 +11,7 @@ use crate::engine::Engine;
 use crate::session::SessionOptions;
 use crate::session::walk::{ConfigGlobs, display_path};
 use crate::table::Table;
-use crate::workspace::resolve::normalize;
+use crate::workspace::resolve::{normalize, resolve_dots};
 use anstream::{AutoStream, ColorChoice};
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -58,7 +58,7 @@ pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
     };
     let mut config = match &config_path {
         Some(path) => {
-            let display = display_path(&normalize(path), &normalize(Path::new(".")));
+            let display = display_path(&resolve_dots(path), &normalize(Path::new(".")));
             Some(Config::load(path, &display)?)
         }
         None => None,
@@ -174,7 +174,7 @@ pub fn migrate_command(opts: &Options, write: bool) -> String {
     let roots: Vec<String> = opts
         .roots
         .iter()
-        .map(|r| display_path(&normalize(r), &cwd))
+        .map(|r| display_path(&resolve_dots(r), &cwd))
         .map(|r| if r.is_empty() { ".".to_string() } else { r })
         .collect();
     if roots != ["."] {

@@ -9,7 +9,7 @@
 //! one that includes no file, is refused: the check would prove nothing.
 
 use crate::workspace::manifest::workspace_root;
-use crate::workspace::resolve::{normalize, project_references};
+use crate::workspace::resolve::{normalize, project_references, resolve_dots};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -93,7 +93,7 @@ impl Compiler {
         command: Option<&str>,
         tsconfig: Option<&Path>,
     ) -> Result<Compiler, String> {
-        let root = normalize(root);
+        let root = resolve_dots(root);
         let start = if root.is_file() {
             root.parent().unwrap_or(&root).to_path_buf()
         } else {
@@ -103,7 +103,7 @@ impl Compiler {
         let start = start.canonicalize().unwrap_or(start);
         let top = search_root(&start);
         let tsconfig = match tsconfig {
-            Some(t) => normalize(t),
+            Some(t) => resolve_dots(t),
             None => up_to(&start, &top)
                 .map(|d| d.join("tsconfig.json"))
                 .find(|p| p.is_file())
