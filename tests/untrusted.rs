@@ -74,7 +74,6 @@ fn the_report_is_never_written_through_a_link() {
             .unwrap()
             .contains("src/a.tsx")
     );
-    let _ = (write, &run.stdout);
 }
 
 /// A repository whose git settings name programs — a `core.fsmonitor` hook,
@@ -287,5 +286,139 @@ fn a_dot_dot_after_a_link_is_resolved_as_the_kernel_does() {
     assert_eq!(
         std::fs::read_to_string(b.join("src/Export.tsx")).unwrap(),
         OTHER
+    );
+}
+
+/// The Action runs the published stepup, never a `node_modules/stepup`
+/// committed to the checkout: npx prefers a local package that claims the
+/// version (even with `--package`), so every npx line gets an empty
+/// `--prefix` of its own. Checked on the text of action.yml, then by running
+/// its scripts with npx in a checkout whose fake stepup leaves a marker
+/// (the registry is unreachable: the published one cannot run either).
+#[test]
+fn the_action_never_runs_a_stepup_from_the_checkout() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let action: yaml_serde::Value =
+        yaml_serde::from_str(&std::fs::read_to_string(manifest.join("action.yml")).unwrap())
+            .unwrap();
+    let steps = action["runs"]["steps"].as_sequence().unwrap();
+    let script = |id: &str| {
+        steps
+            .iter()
+            .find(|s| s["id"].as_str() == Some(id))
+            .and_then(|s| s["run"].as_str())
+            .unwrap_or_else(|| panic!("action.yml has no step `{id}` with a script"))
+            .to_string()
+    };
+    let npx_lines: Vec<String> = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .flat_map(str::lines)
+        .map(str::trim)
+        .filter(|l| l.contains("npx ") && !l.starts_with('#') && !l.starts_with("echo"))
+        .filter(|l| !l.starts_with("if command -v"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(npx_lines.len(), 3, "{npx_lines:?}");
+    for line in &npx_lines {
+        assert!(
+            line.contains("--prefix \"$")
+                && line.contains("--package=")
+                && line.contains(" -- stepup "),
+            "{line}"
+        );
+    }
+    if std::env::var("STEPUP_SKIP_NPM_TESTS").is_ok_and(|v| v == "1") {
+        eprintln!("STEPUP_SKIP_NPM_TESTS=1: the Action's npx run is skipped");
+        return;
+    }
+    let found = std::process::Command::new("npx")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "`npx --version` failed (set STEPUP_SKIP_NPM_TESTS=1 to skip)"
+    );
+
+    let dir = repo(&[("src/a.tsx", LEGACY)]);
+    let checkout = dir.path();
+    let marker = checkout.join("MARKER");
+    let version = env!("CARGO_PKG_VERSION");
+    write(
+        checkout,
+        "node_modules/stepup/package.json",
+        format!(
+            r#"{{ "name": "stepup", "version": "{version}", "bin": {{ "stepup": "bin.js" }} }}"#
+        )
+        .as_bytes(),
+    );
+    write(
+        checkout,
+        "node_modules/stepup/bin.js",
+        format!(
+            "#!/usr/bin/env node\nrequire('fs').appendFileSync({:?}, process.argv.join(' ') + '\\n');\n",
+            marker.display().to_string()
+        )
+        .as_bytes(),
+    );
+    let bin = checkout.join("node_modules/stepup/bin.js");
+    std::fs::set_permissions(&bin, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(checkout.join("node_modules/.bin")).unwrap();
+    std::os::unix::fs::symlink(
+        "../stepup/bin.js",
+        checkout.join("node_modules/.bin/stepup"),
+    )
+    .unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    let run = |id: &str, env: &[(&str, String)]| {
+        let output = temp.path().join(format!("{id}.out"));
+        let mut cmd = std::process::Command::new("bash");
+        cmd.args(["-e", "-c", &script(id)])
+            .current_dir(checkout)
+            .env("RUNNER_TEMP", temp.path())
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_ACTION_PATH", manifest)
+            .env("INPUT_VERSION", "")
+            .env("CHECK_PATH", ".")
+            .env("ARGS", "")
+            // Nothing is fetched: the published package cannot be had here.
+            .env("npm_config_registry", "http://127.0.0.1:9/")
+            .env("npm_config_cache", temp.path().join("npm-cache"))
+            .env("npm_config_fetch_retries", "0")
+            .env("npm_config_update_notifier", "false");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        (out, std::fs::read_to_string(output).unwrap_or_default())
+    };
+    let (out, outputs) = run("package", &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{outputs}");
+    assert!(
+        stdout.contains(&format!("could not run stepup@{version} from npm")),
+        "{stdout}"
+    );
+    assert!(
+        !marker.exists(),
+        "the checkout's stepup ran: {}",
+        std::fs::read_to_string(&marker).unwrap_or_default()
+    );
+    // The check step, with the outputs the package step gives when it succeeds.
+    let prefix = temp.path().join("stepup-npx");
+    std::fs::create_dir_all(&prefix).unwrap();
+    let (_, outputs) = run(
+        "check",
+        &[
+            ("STEPUP", format!("stepup@{version}")),
+            ("STEPUP_PREFIX", prefix.display().to_string()),
+        ],
+    );
+    assert!(outputs.contains("exit-code="), "{outputs}");
+    assert!(
+        !marker.exists(),
+        "the checkout's stepup ran: {}",
+        std::fs::read_to_string(&marker).unwrap_or_default()
     );
 }
