@@ -130,12 +130,12 @@ fn git_runs_without_the_repositorys_programs() {
     std::fs::remove_file(&marker).unwrap();
     touch(2);
     let run = stepup(root, &["migrate", "--write", "src"]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         !marker.exists(),
         "stepup's git ran: {}",
         std::fs::read_to_string(&marker).unwrap_or_default()
     );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         std::fs::read_to_string(root.join("src/a.tsx"))
             .unwrap()
