@@ -182,6 +182,10 @@ pub fn read_file(path: &Path) -> Result<String, String> {
         .file_type()
         .is_symlink();
     if is_link {
+        // A link to a FIFO or a device is refused as such, without a look at where it leads.
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return Err(crate::workspace::read::ReadError::NotRegular.to_string());
+        }
         let target = path
             .canonicalize()
             .map_err(|e| format!("a symbolic link that cannot be followed: {e}"))?;
