@@ -18,7 +18,7 @@
 //! ```
 
 use crate::table::{Extra, Level, Table};
-use crate::workspace::resolve::normalize;
+use crate::workspace::resolve::resolve_dots;
 use ignore::overrides::{Override, OverrideBuilder};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -74,16 +74,16 @@ impl Config {
             file: display.to_string(),
             message,
         };
-        let text = crate::workspace::read::read_text(path).map_err(|e| err(e.to_string()))?;
+        let text = read_file(path).map_err(err)?;
         let mut config = Config::parse(&text).map_err(err)?;
-        config.path = normalize(path);
+        config.path = resolve_dots(path);
         config.display = display.to_string();
         Ok(config)
     }
 
     /// The settings and records of a config file's text.
     pub fn parse(text: &str) -> Result<Config, String> {
-        let mut doc: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut doc: toml::Table = toml::from_str(text).map_err(|e| toml_message(&e, text))?;
         if let Some(key) = doc
             .keys()
             .find(|k| !SETTINGS.contains(&k.as_str()) && !RECORDS.contains(&k.as_str()))
@@ -112,14 +112,16 @@ impl Config {
                 .as_str()
                 .and_then(|v| toml::Value::String(v.into()).try_into::<Level>().ok())
                 .ok_or_else(|| {
-                    format!("[severity] `{rule}` = {value}: must be \"off\", \"info\", \"warning\" or \"error\"")
+                    format!(
+                        "[severity] `{rule}`: must be \"off\", \"info\", \"warning\" or \"error\""
+                    )
                 })?;
             config.severity.push((rule, level));
         }
         if !doc.is_empty() {
             let records = toml::Value::Table(doc)
                 .try_into::<Extra>()
-                .map_err(|e| format!("records: {}", e.to_string().trim_end()))?;
+                .map_err(|e| format!("records: {}", toml_message(&e, text)))?;
             config.records = Some(records);
         }
         Ok(config)
@@ -162,13 +164,138 @@ fn take<T: DeserializeOwned>(
     match doc.remove(key) {
         None => Ok(None),
         Some(value) => {
-            let shown = value.to_string();
+            let found = value.type_str();
             value
                 .try_into::<T>()
                 .map(Some)
-                .map_err(|_| format!("`{key}` = {shown}: must be {what}"))
+                .map_err(|_| format!("`{key}`: must be {what} (not {})", article(found)))
         }
     }
+}
+
+/// "a string", "an integer".
+fn article(kind: &str) -> String {
+    let an = kind.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {kind}", if an { "an" } else { "a" })
+}
+
+/// The text of a config or `--rules` file. It is read only as a regular
+/// file (see `read_text`), and a symbolic link is followed only to a file
+/// inside the repository the link is in: a link a pull request adds
+/// (`stepup.toml -> /proc/self/environ`) cannot make stepup read, and then
+/// print, a file from elsewhere. The messages name the reason, never the
+/// content.
+pub fn read_file(path: &Path) -> Result<String, String> {
+    use crate::workspace::read::{open_regular, read_text};
+    let is_link = std::fs::symlink_metadata(path)
+        .map_err(|e| e.to_string())?
+        .file_type()
+        .is_symlink();
+    if is_link {
+        // A link to a FIFO or a device is refused as such, without a look at where it leads.
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return Err(crate::workspace::read::ReadError::NotRegular.to_string());
+        }
+        let target = path
+            .canonicalize()
+            .map_err(|e| format!("a symbolic link that cannot be followed: {e}"))?;
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .canonicalize()
+            .map_err(|e| e.to_string())?;
+        let repository = dir.ancestors().find(|d| d.join(".git").exists());
+        match repository {
+            Some(top) if target.starts_with(top) => {}
+            Some(top) => {
+                return Err(format!(
+                    "a symbolic link to {}, outside the repository {}; stepup reads a config \
+                     file through a link only inside its repository",
+                    target.display(),
+                    top.display()
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "a symbolic link to {}, outside any repository; stepup reads a config file \
+                     through a link only inside its repository",
+                    target.display()
+                ));
+            }
+        }
+        // The file opened is the one checked, not a link swapped in since.
+        let opened = open_regular(path).map_err(|e| e.to_string())?;
+        if !same_file(&opened, &target) {
+            return Err("it changed while it was read".into());
+        }
+    }
+    read_text(path).map_err(|e| e.to_string())
+}
+
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::File, _: &Path) -> bool {
+    true
+}
+
+/// A TOML error that quotes none of the file's content: where (line and
+/// column), what the parser expected, and the key at fault; for a value of
+/// the wrong type, its type, not the value. (toml's own message shows the
+/// offending line, which for a file that is not TOML at all — a link to
+/// `/proc/self/environ` — is the whole file.)
+pub fn toml_message(e: &toml::de::Error, text: &str) -> String {
+    let mut bare = e.clone();
+    bare.set_input(None);
+    let shown = bare.to_string();
+    let mut lines = shown.lines();
+    let message = without_values(lines.next().unwrap_or_default());
+    let key = lines
+        .find_map(|l| l.strip_prefix("in "))
+        .map(|k| format!(" (in {k})"))
+        .unwrap_or_default();
+    let at = e
+        .span()
+        .map(|span| {
+            let before = &text.as_bytes()[..span.start.min(text.len())];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let start = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+            format!("line {line}, column {column}: ")
+        })
+        .unwrap_or_default();
+    format!("{at}{message}{key}")
+}
+
+/// serde's messages, with the value they quote left out: "invalid type:
+/// string \"…\", expected …" keeps the type, "unknown variant `…`,
+/// expected …" drops the variant.
+fn without_values(message: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (found, expected) = rest.rsplit_once(", expected ").unwrap_or((rest, ""));
+            let kind = found.split([' ', '`', '"']).next().unwrap_or_default();
+            return format!("{prefix}{kind}, expected {expected}");
+        }
+    }
+    if message.starts_with("unknown variant ") {
+        let expected = message
+            .rsplit_once(", expected ")
+            .map_or(String::new(), |(_, e)| format!(", expected {e}"));
+        return format!("unknown variant{expected}");
+    }
+    message.to_string()
 }
 
 /// A loaded config file and where it sits in the chain of configs above it.
@@ -433,14 +560,40 @@ mod tests {
         let err = |text: &str| Config::parse(text).unwrap_err();
         assert!(err("max_warning = 1").contains("`max_warning`: unknown key"));
         assert!(
-            err("max_warnings = \"ten\"").contains("`max_warnings` = \"ten\": must be an integer")
+            err("max_warnings = \"ten\"")
+                .contains("`max_warnings`: must be an integer (not a string)")
         );
         assert!(err("max_warnings = -2").contains("must be -1"));
         assert!(
-            err("[severity]\ntest-mock = \"loud\"").contains("[severity] `test-mock` = \"loud\"")
+            err("[severity]\ntest-mock = \"loud\"").contains("[severity] `test-mock`: must be")
         );
-        assert!(err("include = \"src\"").contains("`include` = \"src\": must be a list of globs"));
+        assert!(
+            err("include = \"src\"").contains("`include`: must be a list of globs (not a string)")
+        );
         assert!(err("[[sensitive_calls]]\nname = 1\n").contains("records:"));
-        assert!(err("max_warnings = ").contains("line 1"));
+        assert!(err("max_warnings = ").contains("line 1, column 16"));
+    }
+
+    /// Whatever the file holds, an error shows none of it but the key.
+    #[test]
+    fn errors_quote_no_content() {
+        let secret = "hunter2";
+        for text in [
+            "AWS_KEY=hunter2\0PATH=/bin\0",
+            "x = \"hunter2\" hunter2",
+            "max_warnings = \"hunter2\"",
+            "[severity]\ntest-mock = \"hunter2\"",
+            "include = [\"a\", 1, \"hunter2\"]",
+            "[[sensitive_calls]]\nname = \"a\"\ntoken_scope = \"hunter2\"\nextra = 1\n",
+            "[[sensitive_calls]]\nname = [\"hunter2\"]\ntoken_scope = \"hunter2\"\n",
+            "[[modules]]\nprefix = \"x\"\nfamily = \"hunter2\"\n",
+        ] {
+            let e = Config::parse(text).unwrap_err();
+            assert!(!e.contains(secret), "{text:?}: {e}");
+        }
+        assert!(
+            without_values("invalid type: string \"a, expected b\", expected u32")
+                .ends_with("invalid type: string, expected u32")
+        );
     }
 }

@@ -271,3 +271,60 @@ fn a_path_with_nothing_to_check_is_a_usage_error() {
     std::fs::write(dir.path().join("stepup.toml"), "exclude = [\"src/**\"]\n").unwrap();
     assert_eq!(stepup(dir.path(), &["check", "src/a.tsx"]).code, Some(0));
 }
+
+/// The fix command `check` suggests, run by a POSIX shell, does what it says
+/// for paths a shell would otherwise read differently: a folder named
+/// `--allow-dirty` (an option, unquoted: it would turn the dirty-tree guard
+/// off), spaces, `$(…)`, quotes, globs. Quoted by shlex; `--` before a path
+/// that starts with `-`.
+#[test]
+#[cfg(unix)]
+fn the_suggested_command_quotes_every_path() {
+    let names = [
+        "--allow-dirty",
+        "a b",
+        "$(touch pwned)",
+        "it's",
+        "*",
+        "-x;y",
+    ];
+    for name in names {
+        let dirty = format!("{name}/dirty.tsx");
+        let clean = format!("{name}/clean.tsx");
+        let dir = repo(&[(&dirty, LEGACY), (&clean, LEGACY)]);
+        let root = dir.path();
+        // An uncommitted change: the guard must refuse this file.
+        std::fs::write(root.join(&dirty), format!("{LEGACY}// edited\n")).unwrap();
+        let run = stepup(root, &["check", "--", name]);
+        let hint = run
+            .stderr
+            .lines()
+            .last()
+            .and_then(|l| l.split_once("run `"))
+            .and_then(|(_, rest)| rest.split_once('`'))
+            .map(|(command, _)| command.to_string())
+            .unwrap_or_else(|| panic!("{name}: no fix command in {}", run.stderr));
+        // `stepup` on PATH is the binary under test.
+        let bin = Path::new(env!("CARGO_BIN_EXE_stepup")).parent().unwrap();
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+        let out = std::process::Command::new("sh")
+            .args(["-c", &hint])
+            .current_dir(root)
+            .env("PATH", path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: `{hint}`: {stderr}");
+        assert!(
+            stderr.contains("has uncommitted changes"),
+            "{name}: `{hint}`: {stderr}"
+        );
+        let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+        assert!(read(&dirty).ends_with("// edited\n"), "{name}: `{hint}`");
+        assert!(
+            read(&clean).contains("useStepUpAuthentication"),
+            "{name}: `{hint}` did not migrate {clean}: {stderr}"
+        );
+        assert!(!root.join("pwned").exists(), "{name}: `{hint}`");
+    }
+}

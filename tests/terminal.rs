@@ -102,6 +102,40 @@ fn interactive_all_and_the_dirty_tree_guard() {
     );
 }
 
+/// An answer that is not UTF-8 is an answer stepup does not know: the help,
+/// and the question again; the run goes on and writes what was accepted.
+#[test]
+fn interactive_a_non_utf8_answer_is_asked_again() {
+    use std::io::Write;
+    let dir = repo(&[("a.tsx", LEGACY), ("b.tsx", LEGACY), ("c.tsx", LEGACY)]);
+    let mut p = spawn(dir.path(), &["migrate", "-i"]);
+    p.exp_string("Apply this change to a.tsx [y,n,a,q,?]?")
+        .unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("Apply this change to b.tsx [y,n,a,q,?]?")
+        .unwrap();
+    let mut tty = p.process().get_file_handle().unwrap();
+    tty.write_all(b"\xff\xfe\xc3(\n").unwrap();
+    tty.flush().unwrap();
+    p.exp_string("a - apply this change and every remaining one")
+        .unwrap();
+    p.exp_string("Apply this change to b.tsx [y,n,a,q,?]?")
+        .unwrap();
+    p.send_line("n").unwrap();
+    p.exp_string("Apply this change to c.tsx [y,n,a,q,?]?")
+        .unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("2 of 3 changes accepted").unwrap();
+    p.exp_string("2 files changed").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+    assert!(migrated(dir.path(), "a.tsx") && migrated(dir.path(), "c.tsx"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b.tsx")).unwrap(),
+        LEGACY
+    );
+}
+
 #[test]
 fn interactive_needs_a_terminal() {
     let dir = repo(&[("a.tsx", LEGACY)]);

@@ -678,6 +678,9 @@ fn typecheck_flag_never_runs_a_compiler_above_the_repository_root() {
     assert!(git.success());
     std::fs::write(repo.join("tsconfig.json"), "{}").unwrap();
     std::fs::write(repo.join("Export.tsx"), EXPORT_TSX).unwrap();
+    // Committed: the guard lets it be written, so the compiler is looked for.
+    common::git(&repo, &["add", "-A"]);
+    common::git(&repo, &["commit", "-qm", "init"]);
     let (code, stderr) = migrate_typecheck(&repo, &[]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
@@ -696,4 +699,104 @@ fn typecheck_flag_never_runs_a_compiler_above_the_repository_root() {
     let (code, stderr) = migrate_typecheck(&repo, &[]);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(!log.exists(), "the planted compiler ran");
+}
+
+/// A folder above the project that declares a workspace which does not list
+/// it — a parent package.json whose `workspaces` match other folders, a bare
+/// pnpm-workspace.yaml — is not the project's root: its `tsc` never runs.
+/// One that does list it is the root, and its `tsc` is the project's.
+#[cfg(unix)]
+#[test]
+fn typecheck_flag_runs_a_workspace_root_compiler_only_when_it_lists_the_package() {
+    let cases = [
+        ("package.json", r#"{ "workspaces": ["packages/*"] }"#, false),
+        (
+            "package.json",
+            r#"{ "workspaces": { "packages": ["apps/*", "!apps/web"] } }"#,
+            false,
+        ),
+        ("pnpm-workspace.yaml", "", false),
+        ("pnpm-workspace.yaml", "packages:\n  - 'libs/**'\n", false),
+        ("package.json", r#"{ "workspaces": ["apps/*"] }"#, true),
+        ("pnpm-workspace.yaml", "packages:\n  - 'apps/**'\n", true),
+    ];
+    for (file, text, lists) in cases {
+        let outer = tempfile::tempdir().unwrap();
+        let log = fake_tsc(outer.path(), "5.9.3", "");
+        std::fs::write(outer.path().join(file), text).unwrap();
+        let app = outer.path().join("apps/web");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(app.join("package.json"), r#"{ "name": "web" }"#).unwrap();
+        std::fs::write(app.join("tsconfig.json"), "{}").unwrap();
+        std::fs::write(app.join("Export.tsx"), EXPORT_TSX).unwrap();
+        let (code, stderr) = migrate_typecheck(&app, &[]);
+        if lists {
+            assert_eq!(code, Some(0), "{file} {text}: {stderr}");
+            assert!(
+                log.exists(),
+                "{file} {text}: the workspace root's compiler did not run"
+            );
+        } else {
+            assert_eq!(code, Some(2), "{file} {text}: {stderr}");
+            assert!(
+                stderr.contains("found no TypeScript compiler"),
+                "{file} {text}: {stderr}"
+            );
+            assert!(!log.exists(), "{file} {text}: the planted compiler ran");
+            assert_eq!(
+                std::fs::read_to_string(app.join("Export.tsx")).unwrap(),
+                EXPORT_TSX
+            );
+        }
+    }
+}
+
+/// A repository git refuses to trust ("dubious ownership"): the guard
+/// writes nothing, and no compiler runs — not one above the repository
+/// (a parent package.json with `workspaces`), not the repository's own.
+#[cfg(unix)]
+#[test]
+fn typecheck_flag_runs_no_compiler_in_a_repository_git_refuses() {
+    let outer = tempfile::tempdir().unwrap();
+    let above = fake_tsc(outer.path(), "5.9.3", "");
+    std::fs::write(
+        outer.path().join("package.json"),
+        r#"{ "workspaces": ["*"] }"#,
+    )
+    .unwrap();
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    let own = fake_tsc(&repo, "5.9.3", "");
+    std::fs::write(repo.join("package.json"), r#"{ "name": "app" }"#).unwrap();
+    std::fs::write(repo.join("tsconfig.json"), "{}").unwrap();
+    std::fs::write(repo.join("Export.tsx"), EXPORT_TSX).unwrap();
+    common::git(&repo, &["init", "-q"]);
+    common::git(
+        &repo,
+        &["add", "Export.tsx", "package.json", "tsconfig.json"],
+    );
+    common::git(&repo, &["commit", "-qm", "init"]);
+    let out = assert_cmd::Command::cargo_bin("stepup")
+        .unwrap()
+        .args(["migrate", "--write", "--typecheck", "."])
+        .current_dir(&repo)
+        // git's own switch for its ownership check.
+        .env("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("dubious ownership"), "{stderr}");
+    assert!(
+        !above.exists(),
+        "the compiler above the repository ran: {stderr}"
+    );
+    assert!(
+        !own.exists(),
+        "a compiler ran before the guard refused: {stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.join("Export.tsx")).unwrap(),
+        EXPORT_TSX
+    );
 }

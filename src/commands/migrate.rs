@@ -61,7 +61,7 @@ pub fn run_then(
     if args.interactive {
         let mut stderr = styled_stderr(opts.color);
         let mut stdin = std::io::stdin().lock();
-        let accepted = super::review::review(&report, &write, &mut stdin, &mut stderr)?;
+        let accepted = super::review::review(&report, &write, &mut stdin, &mut stderr);
         write.only = Some(accepted);
     }
     let writes = args.write || args.interactive;
@@ -169,19 +169,40 @@ fn write_options(args: &MigrateArgs, opts: &Options) -> WriteOptions {
     }
 }
 
-/// Open (create, not truncate) the `--report` file.
+/// Open (create, not truncate) the `--report` file. It is never written
+/// through a symbolic link to a file: a link committed in a checkout
+/// (`stepup-report.md -> ~/.bashrc`) would have stepup truncate its target.
+/// A link to a terminal or a pipe (`/dev/stdout`) is written to.
 fn open_report(path: &Path) -> Result<(File, PathBuf)> {
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .with_context(|| {
-            format!(
-                "cannot write the report {}; nothing was scanned or written",
-                path.display()
-            )
-        })?;
+    let context = || {
+        format!(
+            "cannot write the report {}; nothing was scanned or written",
+            path.display()
+        )
+    };
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if !is_link {
+        options.create(true).truncate(false);
+        // Opened without following a link swapped in since the check.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+        }
+    }
+    let file = options.open(path).with_context(context)?;
+    if is_link && !file.metadata().with_context(context)?.file_type().is_file() {
+        return Ok((file, path.to_path_buf()));
+    }
+    if is_link {
+        return Err(anyhow::anyhow!(
+            "it is a symbolic link to a file, and stepup does not write through links \
+             (remove the link, or name another path)"
+        ))
+        .with_context(context);
+    }
     Ok((file, path.to_path_buf()))
 }
 

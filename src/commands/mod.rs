@@ -13,7 +13,7 @@ use crate::report::escape;
 use crate::session::SessionOptions;
 use crate::session::walk::display_path;
 use crate::table::Table;
-use crate::workspace::resolve::normalize;
+use crate::workspace::resolve::{normalize, resolve_dots};
 use anstream::{AutoStream, ColorChoice};
 use anyhow::{Context, Result, bail};
 use std::io::Write;
@@ -91,8 +91,8 @@ fn print_generated(generate: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -
 /// each config chain's records and severities, `--rules`, `--only`/`--skip`.
 pub struct Setup {
     pub session: SessionOptions,
-    /// The `--rules` file: its path and its text.
-    rules: Option<(String, String)>,
+    /// The `--rules` file: its path and its records.
+    rules: Option<(String, crate::table::Extra)>,
     only: Vec<String>,
     skip: Vec<String>,
 }
@@ -106,9 +106,9 @@ impl Setup {
         for c in chain {
             table = c.apply_records(table).map_err(|e| e.to_string())?;
         }
-        if let Some((path, text)) = &self.rules {
+        if let Some((path, records)) = &self.rules {
             table = table
-                .with_extra(text)
+                .with_records(records.clone())
                 .map_err(|e| format!("invalid rules file {path}: {e}"))?;
         }
         for c in chain {
@@ -138,7 +138,7 @@ pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
     let configs = match &opts.config {
         ConfigChoice::None => ConfigSet::off(),
         ConfigChoice::File(path) => {
-            let display = display_path(&normalize(path), &normalize(Path::new(".")));
+            let display = display_path(&resolve_dots(path), &normalize(Path::new(".")));
             ConfigSet::fixed(path, &display, flags_include, flags_exclude)?
         }
         ConfigChoice::Find => ConfigSet::nearest(
@@ -150,9 +150,17 @@ pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
     let rules = match &opts.rules {
         Some(path) => {
             // The reason alone: read errors already name the file.
-            let text = crate::workspace::read::read_text(path)
+            let text = crate::config::read_file(path)
                 .map_err(|e| anyhow::anyhow!("cannot read rules file {}: {e}", path.display()))?;
-            Some((path.display().to_string(), text))
+            // Parse errors name the place and the key, never the content.
+            let records: crate::table::Extra = toml::from_str(&text).map_err(|e| {
+                anyhow::anyhow!(
+                    "invalid rules file {}: {}",
+                    path.display(),
+                    crate::config::toml_message(&e, &text)
+                )
+            })?;
+            Some((path.display().to_string(), records))
         }
         None => None,
     };
@@ -234,9 +242,15 @@ pub fn migrate_command(opts: &Options, write: bool) -> String {
     if write {
         words.push("--write".into());
     }
+    // A value that starts with `-` is joined to its flag: alone, clap would
+    // read it as an option of its own.
     let flag = |words: &mut Vec<String>, name: &str, value: &str| {
-        words.push(name.to_string());
-        words.push(shell_quote(value));
+        if value.starts_with('-') {
+            words.push(shell_quote(&format!("{name}={value}")));
+        } else {
+            words.push(name.to_string());
+            words.push(shell_quote(value));
+        }
     };
     if let Some(r) = &opts.rules {
         flag(&mut words, "--rules", &r.to_string_lossy());
@@ -266,25 +280,27 @@ pub fn migrate_command(opts: &Options, write: bool) -> String {
     let roots: Vec<String> = opts
         .roots
         .iter()
-        .map(|r| display_path(&normalize(r), &cwd))
+        .map(|r| display_path(&resolve_dots(r), &cwd))
         .map(|r| if r.is_empty() { ".".to_string() } else { r })
         .collect();
     if roots != ["."] {
+        // A path that starts with `-` (a folder named `--allow-dirty`) would
+        // be read as an option: `--` ends the options first.
+        if roots.iter().any(|r| r.starts_with('-')) {
+            words.push("--".into());
+        }
         words.extend(roots.iter().map(|r| shell_quote(r)));
     }
     words.join(" ")
 }
 
-/// A word a POSIX shell reads back as it is.
+/// A word a POSIX shell reads back as it is (shlex's quoting: single
+/// quotes, or none for a word of plain characters).
 fn shell_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./:@%+=,".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
+    match shlex::try_quote(word) {
+        Ok(quoted) => quoted.into_owned(),
+        // A NUL byte, which no path or argument can hold.
+        Err(_) => format!("'{}'", word.replace('\0', "").replace('\'', r"'\''")),
     }
 }
 

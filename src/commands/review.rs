@@ -27,13 +27,15 @@ enum Answer {
 /// Ask about every changed file of `report` on `out`, reading answers from
 /// `input` (its end counts as `q`). Returns the files to write: the
 /// accepted ones, and those the dirty-tree guard refuses (not asked about;
-/// the write reports them as `--write` does).
+/// the write reports them as `--write` does). A question that cannot be
+/// asked or answered (the terminal went away) ends the questions; what was
+/// accepted until then is still returned.
 pub fn review(
     report: &Report,
     write: &WriteOptions,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-) -> std::io::Result<Vec<usize>> {
+) -> Vec<usize> {
     let changed: Vec<usize> = (0..report.files.len())
         .filter(|&i| report.files[i].change.is_some())
         .collect();
@@ -44,29 +46,42 @@ pub fn review(
     for (n, &i) in changed.iter().enumerate() {
         let file = &report.files[i];
         if let Some(reason) = guard_refusal(&mut git, &file.path, write) {
-            writeln!(
+            let _ = writeln!(
                 out,
                 "{}: not asked: {}",
                 terminal_start(&file.display),
                 terminal(&reason)
-            )?;
+            );
             to_write.push(i);
             continue;
         }
         if !all {
-            show(report, i, (n + 1, changed.len()), out)?;
-            match ask(&file.display, input, out)? {
-                Answer::Yes => {}
-                Answer::No => continue,
-                Answer::All => all = true,
-                Answer::Quit => break,
+            // A terminal that fails mid-review ends the questions, not the
+            // run: what was accepted is still written (and reported).
+            let answer = show(report, i, (n + 1, changed.len()), out)
+                .and_then(|()| ask(&file.display, input, out));
+            match answer {
+                Ok(Answer::Yes) => {}
+                Ok(Answer::No) => continue,
+                Ok(Answer::All) => all = true,
+                Ok(Answer::Quit) => break,
+                Err(e) => {
+                    let _ = writeln!(
+                        out,
+                        "\nstepup: cannot ask about {} ({e}): no more questions; the {accepted} \
+                         accepted changes are written",
+                        file.display
+                    );
+                    break;
+                }
             }
         }
         to_write.push(i);
         accepted += 1;
     }
-    writeln!(out, "{accepted} of {} changes accepted", changed.len())?;
-    Ok(to_write)
+    // Best effort: the accepted files are written whether or not this shows.
+    let _ = writeln!(out, "{accepted} of {} changes accepted", changed.len());
+    to_write
 }
 
 /// The file's diff, coloured, and what in it still needs a human.
@@ -142,11 +157,14 @@ fn ask(path: &str, input: &mut dyn BufRead, out: &mut dyn Write) -> std::io::Res
             prompt.render_reset()
         )?;
         out.flush()?;
-        let mut line = String::new();
-        if input.read_line(&mut line)? == 0 {
+        // Bytes, not a String: an answer that is not UTF-8 is an answer
+        // stepup does not know (help, and the question again), not an error.
+        let mut line = Vec::new();
+        if input.read_until(b'\n', &mut line)? == 0 {
             writeln!(out)?;
             return Ok(Answer::Quit);
         }
+        let line = String::from_utf8_lossy(&line);
         match line.trim().chars().next().map(|c| c.to_ascii_lowercase()) {
             Some('y') => return Ok(Answer::Yes),
             Some('n') => return Ok(Answer::No),

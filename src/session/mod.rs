@@ -17,7 +17,7 @@ use crate::report::{
 use crate::workspace::FsWorkspace;
 use crate::workspace::manifest::{self, Manifest, SourceUse, UseDetector};
 use crate::workspace::read::open_regular;
-use crate::workspace::resolve::normalize;
+use crate::workspace::resolve::{normalize, resolve_dots};
 use progress::Progress;
 use rayon::prelude::*;
 use std::io::Read;
@@ -218,7 +218,15 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
         return Ok((targets, manifests, problems));
     }
     for root in &opts.roots {
-        let absolute = normalize(root);
+        let absolute = resolve_dots(root);
+        // The file or folder stepup works on is the one the path opens.
+        if file_id(root) != file_id(&absolute) {
+            return Err(ScanError(format!(
+                "{}: the path opens another file than {} (it changed during the run)",
+                root.display(),
+                absolute.display()
+            )));
+        }
         let base = walk::display_path(&absolute, &cwd);
         let mut d = discover(&absolute, &base, &opts.walk).map_err(ScanError)?;
         // A root above the working directory may hold it: `../app/src/x.ts`

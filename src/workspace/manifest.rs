@@ -498,28 +498,63 @@ fn check_api_core(p: &Parsed, rules: &Table) -> Vec<ProjectFinding> {
 }
 
 /// The root of the package-manager workspace `start` is in: the outermost
-/// folder above it whose package.json declares `workspaces` or that holds a
-/// pnpm-workspace.yaml; else the nearest folder with a package.json.
+/// folder above the package of `start` (the nearest folder with a
+/// package.json) whose package.json `workspaces` (a list, or an object with
+/// `packages`) or pnpm-workspace.yaml `packages` really lists it — a glob
+/// that matches the package's folder and no `!` glob that excludes it. A
+/// folder that declares a workspace without listing the package (a shared
+/// parent, a bare pnpm-workspace.yaml) is not its root: then the package's
+/// own folder is. None without any package.json.
 pub fn workspace_root(start: &Path) -> Option<PathBuf> {
-    let mut nearest = None;
-    let mut outermost = None;
-    for dir in start.ancestors() {
-        let manifest = dir.join("package.json");
-        if manifest.is_file() {
-            nearest.get_or_insert_with(|| dir.to_path_buf());
-            let declares = read_text(&manifest)
-                .ok()
-                .and_then(|t| serde_json::from_str::<Value>(t.trim_start_matches('\u{feff}')).ok())
-                .is_some_and(|j| j.get("workspaces").is_some());
-            if declares {
-                outermost = Some(dir.to_path_buf());
-            }
-        }
-        if dir.join("pnpm-workspace.yaml").is_file() {
-            outermost = Some(dir.to_path_buf());
+    let package = start
+        .ancestors()
+        .find(|d| d.join("package.json").is_file())?;
+    let mut root = package.to_path_buf();
+    for dir in package.ancestors().skip(1) {
+        if lists_package(dir, package) {
+            root = dir.to_path_buf();
         }
     }
-    outermost.or(nearest)
+    Some(root)
+}
+
+/// Does the workspace declared in `dir` list the package at `package`?
+fn lists_package(dir: &Path, package: &Path) -> bool {
+    let Some(rel) = package.strip_prefix(dir).ok().and_then(|r| r.to_str()) else {
+        return false;
+    };
+    let rel = rel.replace('\\', "/");
+    let mut globs: Vec<String> = Vec::new();
+    if let Ok(text) = read_text(&dir.join("package.json"))
+        && let Ok(json) = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}'))
+    {
+        let list = match json.get("workspaces") {
+            Some(Value::Array(a)) => Some(a),
+            Some(w) => w.get("packages").and_then(Value::as_array),
+            None => None,
+        };
+        globs.extend(
+            list.into_iter()
+                .flatten()
+                .filter_map(|g| g.as_str().map(str::to_string)),
+        );
+    }
+    if let Ok(text) = read_text(&dir.join("pnpm-workspace.yaml"))
+        && let Ok(doc) = yaml_serde::from_str::<yaml_serde::Value>(&text)
+        && let Some(list) = doc.get("packages").and_then(|p| p.as_sequence())
+    {
+        globs.extend(list.iter().filter_map(|g| g.as_str().map(str::to_string)));
+    }
+    let matches = |pattern: &str| {
+        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+        globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .is_ok_and(|g| g.compile_matcher().is_match(&rel))
+    };
+    let (excluded, included): (Vec<&String>, Vec<&String>) =
+        globs.iter().partition(|g| g.starts_with('!'));
+    included.iter().any(|g| matches(g)) && !excluded.iter().any(|g| matches(&g[1..]))
 }
 
 /// (name, spec) of every dependency a package.json lists.

@@ -47,6 +47,37 @@ pub fn normalize(p: &Path) -> PathBuf {
     out
 }
 
+/// A path given on the command line, absolute, with `.` and `..` resolved
+/// the way the kernel resolves them when it opens the path: a `..` goes up
+/// from where the path so far physically is, so after a symbolic link it
+/// leaves the link's target (`lnk/../src/a.tsx` with `lnk -> ../B/deep` is
+/// `B/src/a.tsx`), not the folder holding the link, as `normalize` would
+/// have it. Without a `..`, nothing is looked up and no link is resolved.
+pub fn resolve_dots(p: &Path) -> PathBuf {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|c| c.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                // A prefix that does not exist fails to open anyway: lexical.
+                if let Ok(real) = out.canonicalize() {
+                    out = real;
+                }
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// What went wrong with a project file, by path (one entry per file).
 type Problems = Arc<Mutex<BTreeMap<PathBuf, String>>>;
 

@@ -172,11 +172,73 @@ impl GitState {
     }
 }
 
-fn git(dir: &Path) -> Command {
+/// git in `dir`, with the settings that would run a program the repository
+/// chose turned off, as git's own advice for tools reading untrusted
+/// repositories goes: no `core.fsmonitor` hook, no system config, no lazy
+/// fetch of missing objects, no optional index write. (Clean filters, which
+/// `git status` runs on files whose stat data changed, are turned off by
+/// `read_repo`, which knows their names.)
+pub(crate) fn command(dir: &Path) -> Command {
     let mut c = Command::new("git");
     // Messages in English whatever the locale: "not a git repository" is matched.
-    c.env("LC_ALL", "C").arg("-C").arg(dir);
+    c.env("LC_ALL", "C")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env_remove("GIT_EXTERNAL_DIFF")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "core.fsmonitor=false"]);
     c
+}
+
+fn git(dir: &Path) -> Command {
+    command(dir)
+}
+
+/// The `-c` arguments that turn off every filter driver git's configuration
+/// defines (`filter.<name>.clean`, `.smudge`, `.process`): `git status` runs
+/// a clean filter on a file whose stat data changed, and `.gitattributes`
+/// chooses which, so a checkout could otherwise make stepup run a program.
+/// `required` is turned off too, so the empty driver is not an error.
+fn filters_off(top: &Path) -> Result<Vec<String>, String> {
+    let out = git(top)
+        .args(["config", "-z", "--name-only", "--get-regexp", r"^filter\."])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    // Exit 1: no such variable.
+    if !out.status.success() && out.status.code() != Some(1) {
+        return Err(failure("config --get-regexp", &out));
+    }
+    let mut names: Vec<&[u8]> = out
+        .stdout
+        .split(|b| *b == 0)
+        .filter_map(|key| {
+            let rest = key.strip_prefix(b"filter.")?;
+            let dot = rest.iter().rposition(|b| *b == b'.')?;
+            Some(&rest[..dot])
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut args = Vec::new();
+    for name in names {
+        let name = std::str::from_utf8(name)
+            .ok()
+            .filter(|n| !n.contains(['=', '\n']))
+            .ok_or_else(|| {
+                format!(
+                    "the repository defines a filter driver ({:?}) stepup cannot turn off, so it \
+                     does not run `git status` there",
+                    String::from_utf8_lossy(name)
+                )
+            })?;
+        for key in ["clean", "smudge", "process"] {
+            args.extend(["-c".to_string(), format!("filter.{name}.{key}=")]);
+        }
+        args.extend(["-c".to_string(), format!("filter.{name}.required=false")]);
+    }
+    Ok(args)
 }
 
 /// git's own message for a failed command.
@@ -216,8 +278,13 @@ fn read_repo(top: &Path) -> Result<Repo, String> {
         "-z",
         "--untracked-files=all",
         "--no-renames",
+        // A submodule's own git would run with its own filters; stepup
+        // never writes a submodule's entry, and files inside one are
+        // asked about in the submodule's own work tree.
+        "--ignore-submodules=all",
     ];
-    let status = run(top, &status_args)?;
+    let filters = filters_off(top)?;
+    let status = run_with(top, &filters, &status_args)?;
     let mut changed = HashMap::new();
     for entry in status.split(|b| *b == 0) {
         if entry.len() > 3 {
@@ -236,7 +303,13 @@ fn read_repo(top: &Path) -> Result<Repo, String> {
 
 /// Run git in `top`; its stdout, or its own error message.
 fn run(top: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    run_with(top, &[], args)
+}
+
+/// Run git in `top` with `config` (`-c` arguments) before the command.
+fn run_with(top: &Path, config: &[String], args: &[&str]) -> Result<Vec<u8>, String> {
     let out = git(top)
+        .args(config)
         .args(args)
         .output()
         .map_err(|e| format!("cannot run git: {e}"))?;

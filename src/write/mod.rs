@@ -44,17 +44,22 @@ pub enum WriteError {
 /// Write every change of `report`; record refusals and failures as problems
 /// and set `summary.files_changed` to the files that were written (and kept).
 pub fn write_changes(report: &mut Report, opts: &WriteOptions) -> Result<(), WriteError> {
+    // The guard first: the project's compiler runs only when some file may
+    // be written (a repository git refuses to trust writes nothing, so no
+    // compiler of its choosing runs either).
+    let plan = plan_writes(report, opts);
+    let writable = plan.iter().any(|(_, to)| to.is_ok());
     let typecheck = match &opts.typecheck {
-        Some(t) => {
+        Some(t) if writable => {
             let compiler = Compiler::find(&t.root, t.tsc.as_deref(), t.tsconfig.as_deref())
                 .map_err(WriteError::NoCompiler)?;
             report.summary.type_checked_with = Some(compiler.describe());
             let before = compiler.run().map_err(WriteError::CompilerFailed)?;
             Some((compiler, before, t.keep_broken))
         }
-        None => None,
+        _ => None,
     };
-    let written = write_files(report, opts);
+    let written = write_files(report, plan);
     count_written(report, &written, written.len());
     if let Some((compiler, before, keep_broken)) = &typecheck {
         let after = compiler.run().map_err(WriteError::CompilerFailedAfter)?;
@@ -81,31 +86,39 @@ pub fn guard_refusal(git: &mut GitState, path: &Path, opts: &WriteOptions) -> Op
     refusal(&git.place(path).state, opts)
 }
 
-/// Write the changed files the guard allows; returns their indices.
-fn write_files(report: &mut Report, opts: &WriteOptions) -> Vec<usize> {
+/// Each changed file to write (index into `report.files`), with where it
+/// physically is, or why the guard refuses it.
+type Plan = Vec<(usize, Result<PathBuf, String>)>;
+
+fn plan_writes(report: &Report, opts: &WriteOptions) -> Plan {
     let mut git = GitState::default();
+    report
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, file)| file.change.is_some())
+        .filter(|(index, _)| opts.only.as_ref().is_none_or(|only| only.contains(index)))
+        .map(|(index, file)| {
+            let placed = git.place(&file.path);
+            let to = match refusal(&placed.state, opts) {
+                Some(reason) => Err(reason),
+                None => Ok(placed.physical),
+            };
+            (index, to)
+        })
+        .collect()
+}
+
+/// Write the files of `plan` the guard allows; returns their indices.
+fn write_files(report: &mut Report, plan: Plan) -> Vec<usize> {
     let mut written = Vec::new();
     let mut problems = Vec::new();
-    for (index, file) in report.files.iter_mut().enumerate() {
-        let Some(change) = &mut file.change else {
-            continue;
-        };
-        if opts
-            .only
-            .as_ref()
-            .is_some_and(|only| !only.contains(&index))
-        {
-            continue;
-        }
-        let placed = git.place(&file.path);
-        let outcome = match refusal(&placed.state, opts) {
-            Some(reason) => Err(reason),
-            None => atomic_write(
-                &placed.physical,
-                &change.original,
-                change.rewritten.as_bytes(),
-            ),
-        };
+    for (index, to) in plan {
+        let file = &mut report.files[index];
+        let change = file.change.as_mut().expect("planned files have a change");
+        let outcome = to.and_then(|physical| {
+            atomic_write(&physical, &change.original, change.rewritten.as_bytes())
+        });
         match outcome {
             Ok(()) => {
                 change.written = true;

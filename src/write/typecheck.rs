@@ -9,7 +9,7 @@
 //! one that includes no file, is refused: the check would prove nothing.
 
 use crate::workspace::manifest::workspace_root;
-use crate::workspace::resolve::{normalize, project_references};
+use crate::workspace::resolve::{normalize, project_references, resolve_dots};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -52,25 +52,19 @@ impl Diagnostic {
     }
 }
 
-/// Where the search for a compiler and a tsconfig stops: the git work
-/// tree's top, else the package-manager workspace root, else `start`. A
-/// `node_modules/.bin/tsc` above it (in a shared parent folder) is never run.
+/// Where the search for a compiler and a tsconfig stops: the repository's
+/// top (the nearest folder holding `.git`, found on disk: git is not asked,
+/// so a repository git refuses to trust still bounds the search), else the
+/// root of the package-manager workspace that lists the package, else the
+/// package's folder, else `start`. A `node_modules/.bin/tsc` above it (in a
+/// shared parent folder) is never run.
 pub fn search_root(start: &Path) -> PathBuf {
-    git_toplevel(start)
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
         .or_else(|| workspace_root(start))
         .unwrap_or_else(|| start.to_path_buf())
-}
-
-fn git_toplevel(dir: &Path) -> Option<PathBuf> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--show-toplevel"])
-        .output()
-        .ok()?;
-    let top = String::from_utf8(out.stdout).ok()?;
-    let top = top.trim_end_matches(['\n', '\r']);
-    (out.status.success() && !top.is_empty()).then(|| normalize(Path::new(top)))
 }
 
 /// The folders from `start` up to `root` (both included; only `start` when
@@ -95,7 +89,7 @@ impl Compiler {
         command: Option<&str>,
         tsconfig: Option<&Path>,
     ) -> Result<Compiler, String> {
-        let root = normalize(root);
+        let root = resolve_dots(root);
         let start = if root.is_file() {
             root.parent().unwrap_or(&root).to_path_buf()
         } else {
@@ -105,7 +99,7 @@ impl Compiler {
         let start = start.canonicalize().unwrap_or(start);
         let top = search_root(&start);
         let tsconfig = match tsconfig {
-            Some(t) => normalize(t),
+            Some(t) => resolve_dots(t),
             None => up_to(&start, &top)
                 .map(|d| d.join("tsconfig.json"))
                 .find(|p| p.is_file())
