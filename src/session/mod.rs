@@ -122,8 +122,10 @@ type Discovered = (Vec<Target>, Vec<Manifest>, Vec<Problem>);
 
 /// Every file and package.json under every root, in a fixed order, each
 /// with its path as the user sees it: relative to the working directory. A
-/// file given twice (`a.tsx ./a.tsx`, a directory and a file in it, a hard
-/// link) is kept once, under the first name it was reached by.
+/// path given twice (`a.tsx ./a.tsx`, a directory and a file in it, a
+/// directory and a symbolic link to it) is kept once, under the first name
+/// it was reached by. Two hard links are two names, each kept: each is
+/// checked and migrated (a write gives each name a file of its own).
 fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     let cwd = std::env::current_dir()
         .map(|d| normalize(&d))
@@ -174,14 +176,9 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     Ok((targets, manifests, problems))
 }
 
-/// What makes two paths the same file: device and inode where there are inodes.
-#[cfg(unix)]
-fn file_id(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
+/// What makes two paths the same name of a file: the physical path (symbolic
+/// links resolved), not the inode — a hard link is another name, which the
+/// user gave on purpose and which stays legacy unless it is migrated too.
 fn file_id(path: &Path) -> Option<PathBuf> {
     path.canonicalize().ok()
 }
