@@ -51,7 +51,8 @@ fn app_extending(extends: &str, others: &[(&str, &str)]) -> tempfile::TempDir {
 /// so the legacy calls behind `@/lib/dynamic` are still errors.
 #[test]
 fn an_extends_that_cannot_be_loaded_keeps_the_files_own_paths() {
-    let cases: [(&str, &str, &[(&str, &str)]); 3] = [
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let cases: [Case; 3] = [
         (
             "a package that is not installed",
             "\"expo/tsconfig.base\"",
