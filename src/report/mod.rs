@@ -66,6 +66,15 @@ pub enum ProblemKind {
     /// A project file (package.json, tsconfig) stepup could not use.
     #[error("{0}")]
     Project(String),
+    /// The same, above files whose legacy imports then do not resolve:
+    /// stepup cannot vouch for them.
+    #[error(
+        "{message}; legacy names imported in {} come through specifiers that do not resolve \
+         without it, so stepup cannot check their calls: fix it (or install what it extends) \
+         and run again",
+        files.join(", ")
+    )]
+    ProjectBlocking { message: String, files: Vec<String> },
     /// A `.stepup-*.tmp` file an interrupted write left behind.
     #[error(
         "a temporary file left by an interrupted `stepup migrate --write` (not scanned): it holds \

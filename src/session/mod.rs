@@ -82,17 +82,33 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
         report.files.push(f);
     }
     project_checks(engine, &manifests, &mut report, &mut problems);
-    problems.extend(
-        workspace
-            .take_problems()
-            .into_iter()
-            .map(|(path, message)| {
-                Problem::new(
-                    display_project_file(&path, opts),
-                    ProblemKind::Project(message),
-                )
-            }),
-    );
+    // A legacy name imported through a specifier that does not resolve is
+    // only a warning, unless a project file above it could not be used:
+    // then the alias it declared may be why, and the run cannot pass.
+    let unresolved: Vec<(PathBuf, &str)> = report
+        .files
+        .iter()
+        .filter(|f| {
+            f.findings
+                .iter()
+                .any(|l| l.rule == "unresolved-import" && l.suppressed.is_none())
+        })
+        .map(|f| (normalize(&f.path), f.display.as_str()))
+        .collect();
+    for (path, message) in workspace.take_problems() {
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        let files: Vec<String> = unresolved
+            .iter()
+            .filter(|(file, _)| file.starts_with(dir))
+            .map(|(_, display)| display.to_string())
+            .collect();
+        let kind = if files.is_empty() {
+            ProblemKind::Project(message)
+        } else {
+            ProblemKind::ProjectBlocking { message, files }
+        };
+        problems.push(Problem::new(display_project_file(&path, opts), kind));
+    }
     report
         .findings
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));

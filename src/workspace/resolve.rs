@@ -64,28 +64,26 @@ fn record(problems: &Problems, path: PathBuf, message: String) {
 /// exists but cannot be read is recorded.
 struct BoundedFs {
     problems: Problems,
+    /// Read every config as if it had no `extends` (the fallback view of a
+    /// tsconfig whose `extends` cannot be loaded).
+    without_extends: bool,
 }
 
 impl FileSystem for BoundedFs {
     fn new() -> Self {
         BoundedFs {
             problems: Problems::default(),
+            without_extends: false,
         }
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        read_bounded(path, MAX_PROJECT_FILE_BYTES).map_err(|e| {
-            if let ReadError::Io(io) = &e
-                && io.kind() == io::ErrorKind::NotFound
-            {
-                return io::Error::new(io::ErrorKind::NotFound, e.to_string());
-            }
-            record(
-                &self.problems,
-                path.to_path_buf(),
-                format!("cannot read: {e}; module resolution goes on without it"),
-            );
-            io::Error::other(e.to_string())
+        let bytes = self.read_file(path)?;
+        let is_config = path.file_name().is_some_and(|n| n != "package.json");
+        Ok(if self.without_extends && is_config {
+            drop_extends(bytes)
+        } else {
+            bytes
         })
     }
 
@@ -108,6 +106,112 @@ impl FileSystem for BoundedFs {
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         FileSystemOs::canonicalize(path)
     }
+}
+
+impl BoundedFs {
+    fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
+        read_bounded(path, MAX_PROJECT_FILE_BYTES).map_err(|e| {
+            if let ReadError::Io(io) = &e
+                && io.kind() == io::ErrorKind::NotFound
+            {
+                return io::Error::new(io::ErrorKind::NotFound, e.to_string());
+            }
+            record(
+                &self.problems,
+                path.to_path_buf(),
+                format!("cannot read: {e}; module resolution goes on without it"),
+            );
+            io::Error::other(e.to_string())
+        })
+    }
+}
+
+/// A config as JSON (comments, trailing commas and a BOM allowed), or None
+/// when it is not a JSON object.
+fn config_json(bytes: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let mut text = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(bytes)
+        .to_vec();
+    json_strip_comments::strip_slice(&mut text).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// The config without its `extends` (unchanged when it has none or does not
+/// parse: the resolver then reports it as it is).
+fn drop_extends(bytes: Vec<u8>) -> Vec<u8> {
+    let Some(mut map) = config_json(&bytes) else {
+        return bytes;
+    };
+    if map.remove("extends").is_none() {
+        return bytes;
+    }
+    serde_json::to_vec(&map).unwrap_or(bytes)
+}
+
+/// `extends` chains longer than this are refused: the resolver loads a chain
+/// by recursion, and a chain hundreds deep would overflow a worker thread's
+/// stack. Real chains are a few configs long.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// The configs `config` extends, found as TypeScript finds them: a path
+/// (`.json` added when the name has none), or a package under the
+/// `node_modules` of a folder above (a folder means its `tsconfig.json`).
+/// `#subpath` specifiers are left to the resolver.
+fn extends_of(config: &Path) -> Vec<PathBuf> {
+    let Some(json) = read_bounded(config, MAX_PROJECT_FILE_BYTES)
+        .ok()
+        .and_then(|b| config_json(&b))
+    else {
+        return vec![];
+    };
+    let specs: Vec<&str> = match json.get("extends") {
+        Some(serde_json::Value::String(s)) => vec![s.as_str()],
+        Some(serde_json::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).collect(),
+        _ => return vec![],
+    };
+    let dir = config.parent().unwrap_or(Path::new("/"));
+    let as_config = |p: PathBuf| -> Option<PathBuf> {
+        if p.is_file() {
+            return Some(p);
+        }
+        if p.is_dir() {
+            return Some(p.join("tsconfig.json")).filter(|t| t.is_file());
+        }
+        let mut with_json = p.into_os_string();
+        with_json.push(".json");
+        Some(PathBuf::from(with_json)).filter(|t| t.is_file())
+    };
+    specs
+        .into_iter()
+        .filter_map(|spec| match spec.as_bytes().first() {
+            None | Some(b'#') => None,
+            Some(b'/') => as_config(PathBuf::from(spec)),
+            Some(b'.') => as_config(normalize(&dir.join(spec))),
+            _ => dir
+                .ancestors()
+                .find_map(|d| as_config(d.join("node_modules").join(spec))),
+        })
+        .collect()
+}
+
+/// Whether an `extends` chain from `config` is longer than
+/// [`MAX_EXTENDS_DEPTH`]. Walked with a stack of its own, not by recursion;
+/// a cycle ends the walk (the resolver reports it).
+fn extends_too_deep(config: &Path) -> bool {
+    let mut deepest: HashMap<PathBuf, usize> = HashMap::new();
+    let mut stack = vec![(config.to_path_buf(), 0usize)];
+    while let Some((path, depth)) = stack.pop() {
+        if depth > MAX_EXTENDS_DEPTH {
+            return true;
+        }
+        if deepest.get(&path).is_some_and(|&d| d >= depth) {
+            continue;
+        }
+        deepest.insert(path.clone(), depth);
+        stack.extend(extends_of(&path).into_iter().map(|p| (p, depth + 1)));
+    }
+    false
 }
 
 /// Extensions tried for an extensionless specifier, in TypeScript's order.
@@ -149,9 +253,14 @@ pub struct Resolver {
     /// The same without `types`, for a package whose types are only `.d.ts`
     /// (its JavaScript entry holds the re-exports). Shares `typed`'s cache.
     untyped: ResolverGeneric<BoundedFs>,
+    /// Reads every config without its `extends`: the config that applies to
+    /// a file when what it extends cannot be loaded (its own `paths` stay).
+    without_extends: std::sync::OnceLock<ResolverGeneric<BoundedFs>>,
     problems: Problems,
     /// The tsconfig chosen for each importing file.
     configs: Mutex<HashMap<PathBuf, Option<Arc<TsConfig>>>>,
+    /// Whether the `extends` chain of a config is too deep, by config.
+    too_deep: Mutex<HashMap<PathBuf, bool>>,
 }
 
 impl Default for Resolver {
@@ -165,6 +274,7 @@ impl Resolver {
         let problems = Problems::default();
         let fs = BoundedFs {
             problems: problems.clone(),
+            without_extends: false,
         };
         let typed = ResolverGeneric::new_with_file_system(
             fs,
@@ -180,8 +290,10 @@ impl Resolver {
         Resolver {
             typed,
             untyped,
+            without_extends: std::sync::OnceLock::new(),
             problems,
             configs: Mutex::default(),
+            too_deep: Mutex::default(),
         }
     }
 
@@ -248,61 +360,139 @@ impl Resolver {
         found
     }
 
+    /// The tsconfig for `file`. When it cannot be loaded because of what it
+    /// extends (a package not installed yet, a base that does not parse, a
+    /// cycle, a chain too deep), the same config without its `extends`
+    /// applies: its own `paths` and `baseUrl` still hold. Every such
+    /// problem is recorded under the config at fault.
     fn find_config(&self, file: &Path) -> Option<Arc<TsConfig>> {
-        match self.typed.find_tsconfig(file) {
-            Ok(Some(config)) => return Some(config),
-            Ok(None) => {}
+        if let Some(deep) = self.deep_config_above(file) {
+            let kept = locate(self.fallback(), file, &self.problems).ok().flatten();
+            record(
+                &self.problems,
+                deep,
+                format!(
+                    "its `extends` chain is deeper than {MAX_EXTENDS_DEPTH} configs; {}",
+                    kept_note(kept.as_deref(), None)
+                ),
+            );
+            return kept;
+        }
+        match locate(&self.typed, file, &self.problems) {
+            Ok(found) => found,
             Err(e) => {
-                self.report(file, &e);
-                return None;
+                let kept = locate(self.fallback(), file, &self.problems).ok().flatten();
+                self.report(file, &e, kept.as_deref());
+                kept
             }
         }
-        // No tsconfig.json includes the file: bundlers (Next.js, Vite
-        // plugins) still apply the nearest tsconfig.json or jsconfig.json.
+    }
+
+    fn fallback(&self) -> &ResolverGeneric<BoundedFs> {
+        self.without_extends.get_or_init(|| {
+            ResolverGeneric::new_with_file_system(
+                BoundedFs {
+                    problems: self.problems.clone(),
+                    without_extends: true,
+                },
+                options(
+                    &["types", "import", "require", "default"],
+                    &["types", "typings", "module", "main"],
+                ),
+            )
+        })
+    }
+
+    /// A tsconfig or jsconfig above `file` (or a project it references)
+    /// whose `extends` chain is too deep to load, if any.
+    fn deep_config_above(&self, file: &Path) -> Option<PathBuf> {
         for dir in file.ancestors().skip(1) {
             for name in ["tsconfig.json", "jsconfig.json"] {
-                let candidate = dir.join(name);
-                let Ok(meta) = std::fs::metadata(&candidate) else {
-                    continue;
-                };
-                if !meta.is_file() {
-                    record(
-                        &self.problems,
-                        candidate,
-                        "not a regular file; ignored".to_string(),
-                    );
+                let config = dir.join(name);
+                if !config.is_file() {
                     continue;
                 }
-                return match self.typed.resolve_tsconfig(&candidate) {
-                    Ok(config) => Some(config),
-                    Err(e) => {
-                        self.report(file, &e);
-                        None
+                let referenced = project_references(&config).unwrap_or_default();
+                for c in std::iter::once(config).chain(referenced) {
+                    if self.is_too_deep(&c) {
+                        return Some(c);
                     }
-                };
+                }
             }
         }
         None
     }
 
+    fn is_too_deep(&self, config: &Path) -> bool {
+        if let Some(&known) = self.too_deep.lock().expect("depth cache").get(config) {
+            return known;
+        }
+        let deep = extends_too_deep(config);
+        self.too_deep
+            .lock()
+            .expect("depth cache")
+            .insert(config.to_path_buf(), deep);
+        deep
+    }
+
     /// Record why the tsconfig for `file` could not be loaded, under the
     /// path of the config at fault (or the nearest one when the error names
-    /// none, such as an `extends` target that does not exist).
-    fn report(&self, file: &Path, e: &ResolveError) {
+    /// none, such as an `extends` target that does not exist), and what
+    /// applies instead.
+    fn report(&self, file: &Path, e: &ResolveError, kept: Option<&TsConfig>) {
         let (path, message) = describe(e);
         let Some(path) = path.or_else(|| nearest_config(file)) else {
             return;
         };
+        let note = kept_note(kept, Some(&path));
         // Paths in the message, from the config's own folder.
         let message = match path.parent().map(|d| format!("{}/", d.display())) {
-            Some(dir) => message.replace(&dir, "./"),
-            None => message,
+            Some(dir) => format!("{message}; {note}").replace(&dir, "./"),
+            None => format!("{message}; {note}"),
         };
-        record(
-            &self.problems,
-            path,
-            format!("{message}; its paths and references are not used"),
-        );
+        record(&self.problems, path, message);
+    }
+}
+
+/// The tsconfig TypeScript would use for `file`, as `r` loads it: the
+/// nearest one that includes the file, else (as bundlers do) the nearest
+/// `tsconfig.json` or `jsconfig.json`.
+fn locate(
+    r: &ResolverGeneric<BoundedFs>,
+    file: &Path,
+    problems: &Problems,
+) -> Result<Option<Arc<TsConfig>>, ResolveError> {
+    if let Some(config) = r.find_tsconfig(file)? {
+        return Ok(Some(config));
+    }
+    for dir in file.ancestors().skip(1) {
+        for name in ["tsconfig.json", "jsconfig.json"] {
+            let candidate = dir.join(name);
+            let Ok(meta) = std::fs::metadata(&candidate) else {
+                continue;
+            };
+            if !meta.is_file() {
+                record(
+                    problems,
+                    candidate,
+                    "not a regular file; ignored".to_string(),
+                );
+                continue;
+            }
+            return r.resolve_tsconfig(&candidate).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+/// What applies when a config cannot be loaded whole.
+fn kept_note(kept: Option<&TsConfig>, at_fault: Option<&Path>) -> String {
+    match kept {
+        Some(c) if at_fault.is_none_or(|p| p == c.path()) => {
+            "its own paths and baseUrl are used, without what it extends".to_string()
+        }
+        Some(c) => format!("`{}` is used without what it extends", c.path().display()),
+        None => "its paths and references are not used".to_string(),
     }
 }
 
