@@ -63,3 +63,80 @@ fn a_deep_extends_chain_is_refused_by_name_not_a_crash() {
         "{stdout}"
     );
 }
+
+/// One component with `n` one-line handlers, each a fixable legacy call,
+/// on adjacent lines: their rewrites touch every line of the block.
+fn adjacent_handlers(n: usize) -> String {
+    let mut s = String::from(
+        "import { useIsMfaRequiredForAction } from '@dynamic-labs/sdk-react-core';\n\
+         import { MFAAction } from '@dynamic-labs/sdk-api-core';\n\n\
+         export function Many() {\n  const isMfaRequiredForAction = useIsMfaRequiredForAction();\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!(
+            "  const h{i} = () => isMfaRequiredForAction({{ mfaAction: MFAAction.WalletWaasExport }});\n"
+        ));
+    }
+    s.push_str("  return null;\n}\n");
+    s
+}
+
+/// Run `stepup` with `args` in `dir` under a limit on its address space
+/// (`ulimit -v`, in KiB), so a run that grows without bound fails instead
+/// of exhausting the machine; its exit code and stdout size.
+#[cfg(unix)]
+fn under_memory_limit(dir: &Path, kib: u64, args: &str) -> (Option<i32>, usize, String) {
+    let bin = assert_cmd::cargo::cargo_bin!("stepup");
+    let out = std::process::Command::new("sh")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!("ulimit -v {kib} && exec \"$0\" {args}"))
+        .arg(bin)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        out.stdout.len(),
+        text(&out.stderr).chars().take(2000).collect(),
+    )
+}
+
+/// Item: JSON and SARIF grow linearly with findings, however adjacent:
+/// 3,000 one-line handlers (about 300 KB) give documents of a bounded
+/// multiple of the input, produced under a fixed memory limit, and every
+/// finding still carries its own edit.
+#[cfg(unix)]
+#[test]
+fn json_and_sarif_stay_linear_in_adjacent_findings() {
+    let n = 3000;
+    let source = adjacent_handlers(n);
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("src/Many.tsx", &source)]);
+    for format in ["json", "sarif"] {
+        let (code, size, stderr) =
+            under_memory_limit(dir.path(), 2 << 20, &format!("check --format {format} ."));
+        assert_eq!(code, Some(1), "{format}: {stderr}");
+        assert!(
+            size < 40 * source.len(),
+            "{format}: {size} bytes of output for {} bytes of input",
+            source.len()
+        );
+    }
+    let out = stepup(dir.path())
+        .args(["check", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = doc["findings"].as_array().unwrap();
+    let fixable: Vec<_> = findings.iter().filter(|f| f["fixable"] == true).collect();
+    assert_eq!(fixable.len(), n);
+    let file_edits = doc["files"][0]["edits"].as_array().unwrap();
+    for f in fixable {
+        // Its own line's edit, and where it sits among the file's edits.
+        let edits = f["edits"].as_array().unwrap();
+        assert_eq!(edits.len(), 1, "{f:#}");
+        assert_eq!(edits[0]["start"]["line"], f["line"], "{f:#}");
+        let index = f["file_edits"][0].as_u64().unwrap() as usize;
+        assert_eq!(file_edits[index], edits[0], "{f:#}");
+    }
+}
