@@ -58,6 +58,23 @@ pub enum ProblemKind {
         legacy_note(*legacy)
     )]
     NotUtf8 { offset: usize, legacy: bool },
+    #[error(
+        "skipped: not valid {encoding} ({reason}); left untouched{}",
+        legacy_note(*legacy)
+    )]
+    NotUtf16 {
+        encoding: &'static str,
+        reason: String,
+        legacy: bool,
+    },
+    /// A UTF-16 file with legacy usage: analysed, never rewritten.
+    #[error(
+        "not rewritten: encoded in {encoding} (with a BOM); its findings are reported, but stepup \
+         does not rewrite UTF-16 (git treats such a file as binary, so no patch could show the \
+         change) and cannot vouch for it: convert it to UTF-8 (`iconv -f UTF-16 -t UTF-8`), \
+         then run stepup again"
+    )]
+    Utf16NotRewritten { encoding: &'static str },
     #[error("not written: {0}")]
     NotWritten(String),
     /// After `--typecheck`: rolled back, or kept with new errors.
@@ -98,7 +115,9 @@ impl ProblemKind {
     /// legacy API) rather than a deliberate skip or a note.
     pub fn is_error(&self) -> bool {
         match self {
-            ProblemKind::TooLarge { legacy, .. } | ProblemKind::NotUtf8 { legacy, .. } => *legacy,
+            ProblemKind::TooLarge { legacy, .. }
+            | ProblemKind::NotUtf8 { legacy, .. }
+            | ProblemKind::NotUtf16 { legacy, .. } => *legacy,
             ProblemKind::Project(_) | ProblemKind::StaleTemp => false,
             _ => true,
         }

@@ -1,6 +1,7 @@
 //! One run over the given paths: walk → read → prefilter → per-file work in
 //! parallel → the project checks → a `Report`. Knows no output format.
 
+pub mod encoding;
 pub mod progress;
 pub mod walk;
 
@@ -230,12 +231,13 @@ fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<F
                         bytes: None,
                     };
                 }
-                let candidate = engine.is_candidate(&buf);
+                let scan = encoding::scannable(&buf);
+                let candidate = engine.is_candidate(&scan);
                 let keep = candidate
                     && kept_total.fetch_add(buf.len(), Ordering::Relaxed) + buf.len() <= KEEP_BYTES;
                 FirstPass {
                     candidate,
-                    barrel_shaped: candidate && looks_like_barrel(&buf),
+                    barrel_shaped: candidate && looks_like_barrel(&scan),
                     bytes: keep.then(|| buf.to_vec()),
                 }
             });
@@ -305,7 +307,8 @@ fn learn_aliases(
         .filter(|(f, _)| !f.candidate)
         .for_each(|(f, t)| {
             let mut buf = Vec::new();
-            f.candidate = read_source(&t.path, &mut buf).is_ok() && engine.is_candidate(&buf);
+            f.candidate = read_source(&t.path, &mut buf).is_ok()
+                && engine.is_candidate(&encoding::scannable(&buf));
         });
 }
 
@@ -338,8 +341,8 @@ fn process_file(
     let Some(lang) = Lang::from_path(&t.path) else {
         return outcome;
     };
-    let text = match source_text(engine, t, kept) {
-        Ok(text) => text,
+    let (text, utf16) = match source_text(engine, t, kept) {
+        Ok(decoded) => decoded,
         Err(kind) => return skipped(outcome, kind),
     };
     let path = normalize(&t.path);
@@ -373,15 +376,45 @@ fn process_file(
             written: false,
         });
     }
+    if let Some(order) = utf16 {
+        not_rewritten_utf16(&mut outcome, order);
+    }
     if !outcome.findings.is_empty() || outcome.change.is_some() {
         outcome.original = Some(text);
     }
     outcome
 }
 
-/// A candidate's text (read again unless pass 1 kept the bytes), or why it is
-/// skipped: whether a skipped file names the legacy API is part of the answer.
-fn source_text(engine: &Engine, t: &Target, kept: Option<Vec<u8>>) -> Result<String, ProblemKind> {
+/// A UTF-16 file is analysed but not rewritten (git treats it as binary: no
+/// patch could show the change): its findings are not fixable, and when it
+/// holds legacy usage the run says so and cannot pass.
+fn not_rewritten_utf16(outcome: &mut FileOutcome, order: encoding::Utf16) {
+    let legacy = outcome.change.take().is_some()
+        || outcome
+            .findings
+            .iter()
+            .any(|f| f.suppressed.is_none() && f.severity != Severity::Info);
+    for f in &mut outcome.findings {
+        f.fixable = false;
+    }
+    if legacy {
+        outcome.problem = Some(Problem::new(
+            outcome.display.clone(),
+            ProblemKind::Utf16NotRewritten {
+                encoding: order.name(),
+            },
+        ));
+    }
+}
+
+/// A candidate's text (read again unless pass 1 kept the bytes) and, for a
+/// UTF-16 file, its byte order; or why it is skipped: whether a skipped file
+/// names the legacy API is part of the answer.
+fn source_text(
+    engine: &Engine,
+    t: &Target,
+    kept: Option<Vec<u8>>,
+) -> Result<(String, Option<encoding::Utf16>), ProblemKind> {
     let bytes = match kept {
         Some(b) => b,
         None => {
@@ -399,10 +432,21 @@ fn source_text(engine: &Engine, t: &Target, kept: Option<Vec<u8>>) -> Result<Str
             }
         }
     };
-    String::from_utf8(bytes).map_err(|e| ProblemKind::NotUtf8 {
-        offset: e.utf8_error().valid_up_to(),
-        legacy: engine.names_legacy_api(e.as_bytes()),
-    })
+    if let Some(order) = encoding::Utf16::of(&bytes) {
+        return encoding::decode_utf16(&bytes, order)
+            .map(|text| (text, Some(order)))
+            .map_err(|e| ProblemKind::NotUtf16 {
+                encoding: order.name(),
+                reason: e.to_string(),
+                legacy: engine.names_legacy_api(&encoding::scannable(&bytes)),
+            });
+    }
+    String::from_utf8(bytes)
+        .map(|text| (text, None))
+        .map_err(|e| ProblemKind::NotUtf8 {
+            offset: e.utf8_error().valid_up_to(),
+            legacy: engine.names_legacy_api(e.as_bytes()),
+        })
 }
 
 /// The Dynamic module a Jest manual mock stands for: the path after the
