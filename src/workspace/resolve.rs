@@ -196,22 +196,45 @@ fn extends_of(config: &Path) -> Vec<PathBuf> {
 }
 
 /// Whether an `extends` chain from `config` is longer than
-/// [`MAX_EXTENDS_DEPTH`]. Walked with a stack of its own, not by recursion;
-/// a cycle ends the walk (the resolver reports it).
+/// [`MAX_EXTENDS_DEPTH`]. Walked depth-first with a stack of its own, not by
+/// recursion, each config's longest chain computed once; a config already on
+/// the chain (a cycle) is not followed again (the resolver reports cycles).
 fn extends_too_deep(config: &Path) -> bool {
-    let mut deepest: HashMap<PathBuf, usize> = HashMap::new();
-    let mut stack = vec![(config.to_path_buf(), 0usize)];
-    while let Some((path, depth)) = stack.pop() {
-        if depth > MAX_EXTENDS_DEPTH {
+    // The chain being walked: a config, the configs it extends still to
+    // visit, the longest chain below it so far.
+    let mut stack = vec![(config.to_path_buf(), extends_of(config), 0usize)];
+    let mut on_chain: std::collections::HashSet<PathBuf> = [config.to_path_buf()].into();
+    let mut longest: HashMap<PathBuf, usize> = HashMap::new();
+    loop {
+        if stack.len() > MAX_EXTENDS_DEPTH + 1 {
             return true;
         }
-        if deepest.get(&path).is_some_and(|&d| d >= depth) {
-            continue;
+        let Some((_, next, below)) = stack.last_mut() else {
+            return false;
+        };
+        if let Some(child) = next.pop() {
+            if on_chain.contains(&child) {
+                continue;
+            }
+            if let Some(&h) = longest.get(&child) {
+                *below = (*below).max(h + 1);
+                continue;
+            }
+            on_chain.insert(child.clone());
+            let grandchildren = extends_of(&child);
+            stack.push((child, grandchildren, 0));
+        } else {
+            let (done, _, h) = stack.pop().expect("a config on the chain");
+            on_chain.remove(&done);
+            if h > MAX_EXTENDS_DEPTH {
+                return true;
+            }
+            longest.insert(done, h);
+            if let Some((_, _, parent_below)) = stack.last_mut() {
+                *parent_below = (*parent_below).max(h + 1);
+            }
         }
-        deepest.insert(path.clone(), depth);
-        stack.extend(extends_of(&path).into_iter().map(|p| (p, depth + 1)));
     }
-    false
 }
 
 /// Extensions tried for an extensionless specifier, in TypeScript's order.
@@ -259,8 +282,9 @@ pub struct Resolver {
     problems: Problems,
     /// The tsconfig chosen for each importing file.
     configs: Mutex<HashMap<PathBuf, Option<Arc<TsConfig>>>>,
-    /// Whether the `extends` chain of a config is too deep, by config.
-    too_deep: Mutex<HashMap<PathBuf, bool>>,
+    /// By folder: a config there (or a project it references) whose
+    /// `extends` chain is too deep to load.
+    too_deep: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl Default for Resolver {
@@ -406,33 +430,31 @@ impl Resolver {
     /// A tsconfig or jsconfig above `file` (or a project it references)
     /// whose `extends` chain is too deep to load, if any.
     fn deep_config_above(&self, file: &Path) -> Option<PathBuf> {
-        for dir in file.ancestors().skip(1) {
-            for name in ["tsconfig.json", "jsconfig.json"] {
-                let config = dir.join(name);
-                if !config.is_file() {
-                    continue;
-                }
-                let referenced = project_references(&config).unwrap_or_default();
-                for c in std::iter::once(config).chain(referenced) {
-                    if self.is_too_deep(&c) {
-                        return Some(c);
-                    }
-                }
-            }
-        }
-        None
+        file.ancestors()
+            .skip(1)
+            .find_map(|dir| self.deep_config_in(dir))
     }
 
-    fn is_too_deep(&self, config: &Path) -> bool {
-        if let Some(&known) = self.too_deep.lock().expect("depth cache").get(config) {
-            return known;
+    /// The same for the configs of one folder, walked once per folder.
+    fn deep_config_in(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.too_deep.lock().expect("depth cache").get(dir) {
+            return known.clone();
         }
-        let deep = extends_too_deep(config);
+        let found = ["tsconfig.json", "jsconfig.json"]
+            .iter()
+            .map(|name| dir.join(name))
+            .filter(|config| config.is_file())
+            .find_map(|config| {
+                let referenced = project_references(&config).unwrap_or_default();
+                std::iter::once(config)
+                    .chain(referenced)
+                    .find(|c| extends_too_deep(c))
+            });
         self.too_deep
             .lock()
             .expect("depth cache")
-            .insert(config.to_path_buf(), deep);
-        deep
+            .insert(dir.to_path_buf(), found.clone());
+        found
     }
 
     /// Record why the tsconfig for `file` could not be loaded, under the
@@ -668,6 +690,40 @@ mod tests {
             ("src/app.ts", ""),
         ]);
         assert_eq!(resolved(d.path(), "src/app.ts", "pkg"), None);
+    }
+
+    #[test]
+    fn extends_chains_are_measured_without_recursion() {
+        // Through packages: node_modules/p<i>/tsconfig.json extends p<i+1>.
+        let chain = |n: usize| {
+            let mut files = vec![(
+                "tsconfig.json".to_string(),
+                r#"{ "extends": "p0/tsconfig.json" }"#.to_string(),
+            )];
+            for i in 0..n {
+                files.push((
+                    format!("node_modules/p{i}/tsconfig.json"),
+                    format!("{{ \"extends\": \"p{}\" }}", i + 1),
+                ));
+            }
+            files.push((format!("node_modules/p{n}/tsconfig.json"), "{}".into()));
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            tree(&refs)
+        };
+        let shallow = chain(MAX_EXTENDS_DEPTH - 2);
+        assert!(!extends_too_deep(&shallow.path().join("tsconfig.json")));
+        let deep = chain(MAX_EXTENDS_DEPTH + 1);
+        assert!(extends_too_deep(&deep.path().join("tsconfig.json")));
+        // A cycle ends the walk (the resolver reports it).
+        let cycle = tree(&[
+            ("tsconfig.json", r#"{ "extends": ["./a", "./b.json"] }"#),
+            ("a.json", r#"{ "extends": "./b.json" }"#),
+            ("b.json", r#"{ "extends": "./a.json" }"#),
+        ]);
+        assert!(!extends_too_deep(&cycle.path().join("tsconfig.json")));
     }
 
     #[test]
