@@ -215,12 +215,13 @@ fn mutated_fixtures_never_break_the_pipeline() {
 
 /// The same mutated fixtures, encoded as UTF-16 with a BOM (little- or
 /// big-endian), sometimes damaged (a byte cut, a lone surrogate spliced in):
-/// decoding never panics, gives back exactly the text when the bytes are
-/// whole and refuses them when they are not, and the decoded text goes
-/// through the engine like any other (the prefilter sees the names too).
+/// decoding never panics, gives back exactly the text (and encoding it back
+/// exactly the bytes) when they are whole and refuses them when they are
+/// not; the decoded text goes through the engine like any other (the
+/// prefilter sees the names too), and its rewrite encodes back with the BOM.
 #[test]
 fn utf16_encodings_of_mutated_fixtures_decode_or_are_refused() {
-    use stepup::session::encoding::{Utf16, decode_utf16, scannable};
+    use stepup::encoding::{Utf16, decode_utf16, scannable};
     let engine = Engine::new(Table::builtin());
     let workspace = stepup::workspace::FsWorkspace::new();
     let corpus = inputs();
@@ -277,6 +278,10 @@ fn utf16_encodings_of_mutated_fixtures_decode_or_are_refused() {
         }
         let decoded = decoded.unwrap();
         prop_assert_eq!(&decoded, &text);
+        prop_assert!(
+            order.encode(&decoded) == bytes,
+            "encoding back changed bytes"
+        );
         prop_assert_eq!(
             engine.is_candidate(&scannable(&bytes)),
             engine.is_candidate(text.as_bytes())
@@ -284,7 +289,12 @@ fn utf16_encodings_of_mutated_fixtures_decode_or_are_refused() {
         let env = stepup::engine::FileEnv::new(path.parent().unwrap(), &workspace);
         let out = engine.process(&decoded, lang, &env);
         if let Some(rewritten) = &out.rewritten {
+            // What --write writes: the rewrite, encoded back with its BOM.
             prop_assert!(rewritten.starts_with('\u{feff}'), "the BOM is kept");
+            let written = order.encode(rewritten);
+            prop_assert_eq!(Utf16::of(&written), Some(order));
+            let back = decode_utf16(&written, order);
+            prop_assert!(back.as_deref() == Ok(rewritten.as_str()), "{back:?}");
         }
         Ok(())
     });

@@ -218,48 +218,94 @@ fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
 }
 
 /// Item: a UTF-16 source (tsc compiles it) is never passed over in silence:
-/// its findings are reported, and since stepup does not rewrite UTF-16, the
-/// run says so and fails (exit 2) with the file named; the bytes are kept.
+/// it is decoded and checked, `--write` migrates it and writes it back in
+/// UTF-16 with the same BOM and byte order (exactly the UTF-8 result,
+/// encoded), and the dry run, whose patch cannot carry it (git treats it as
+/// binary), says so and fails.
 #[test]
-fn a_utf16_file_with_a_bom_is_checked_and_never_silently_skipped() {
+fn a_utf16_file_with_a_bom_is_checked_and_migrated_byte_faithfully() {
     for big_endian in [false, true] {
         let bytes = utf16(LEGACY, big_endian);
-        let dir = repo(&[(".keep", "")]);
+        let dir = repo(&[("src/Utf8.tsx", LEGACY)]);
         write(dir.path(), "src/Export.tsx", &bytes);
         git(dir.path(), &["add", "-A"]);
         git(dir.path(), &["commit", "-qm", "utf16"]);
-        let out = stepup(dir.path()).args(["check", "."]).output().unwrap();
-        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-        assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
-        assert!(
-            stdout.contains("src/Export.tsx:8:15  error  is-mfa-required-for-action"),
-            "{stdout}"
-        );
-        assert!(stderr.contains("src/Export.tsx: "), "{stderr}");
-        assert!(stderr.contains("UTF-16"), "{stderr}");
-        assert!(stderr.contains("1 with Dynamic imports"), "{stderr}");
         let out = stepup(dir.path())
-            .args(["migrate", "--write", "."])
+            .args(["check", "src/Export.tsx"])
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("src/Export.tsx:8:15  error  is-mfa-required-for-action (fixable)"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("src/Export.tsx:9:13  error  prompt-mfa-auth (fixable)"),
+            "{stdout}"
+        );
+        assert!(stderr.contains("1 with Dynamic imports"), "{stderr}");
+        // The dry run: the UTF-8 file's patch, and a word on the other.
+        let out = stepup(dir.path())
+            .args(["migrate", "src"])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stdout.contains("src/Utf8.tsx"), "{stdout}");
+        assert!(!stdout.contains("src/Export.tsx"), "{stdout}");
+        let encoding = if big_endian { "UTF-16BE" } else { "UTF-16LE" };
+        assert!(
+            stderr.contains(&format!(
+                "src/Export.tsx: not in the patch: encoded in {encoding}"
+            )),
+            "{stderr}"
+        );
         assert_eq!(
             std::fs::read(dir.path().join("src/Export.tsx")).unwrap(),
             bytes
         );
+        // JSON says the file's edits are of its decoded text.
+        let out = stepup(dir.path())
+            .args(["migrate", "--format", "json", "src/Export.tsx"])
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["files"][0]["encoding"], encoding, "{doc:#}");
+        // The write.
+        let out = stepup(dir.path())
+            .args(["migrate", "--write", "src"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let migrated = std::fs::read_to_string(dir.path().join("src/Utf8.tsx")).unwrap();
+        assert!(migrated.contains("isStepUpRequired"), "{migrated}");
+        assert_eq!(
+            std::fs::read(dir.path().join("src/Export.tsx")).unwrap(),
+            utf16(&migrated, big_endian),
+            "{encoding}: the UTF-8 result, encoded back with its BOM"
+        );
+        let out = stepup(dir.path()).args(["check", "src"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     }
-    // A UTF-16 file with nothing legacy in it passes.
+}
+
+/// A UTF-16 file cut in the middle of a code unit is skipped by name, and
+/// fails the run when its bytes name the legacy API.
+#[test]
+fn a_damaged_utf16_file_that_names_the_legacy_api_fails_the_run() {
+    let mut bytes = utf16(LEGACY, false);
+    bytes.pop();
     let dir = tempfile::tempdir().unwrap();
-    write(
-        dir.path(),
-        "a.ts",
-        &utf16(
-            "import { useStepUpAuthentication } from '@dynamic-labs/sdk-react-core';\nexport const u = useStepUpAuthentication;\n",
-            false,
-        ),
-    );
+    write(dir.path(), "Export.tsx", &bytes);
     let out = stepup(dir.path()).args(["check", "."]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("Export.tsx: skipped: not valid UTF-16LE (an odd number of bytes)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("names the legacy MFA API"), "{stderr}");
 }
 
 /// Item: a second name of one file is a file of its own: checked, and

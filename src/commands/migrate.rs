@@ -4,7 +4,7 @@
 use super::{EXIT_ERROR, EXIT_OK, Streams, setup, styled_stderr};
 use crate::cli::{Format, MigrateArgs, Options};
 use crate::report::markdown::{Markdown, Mode};
-use crate::report::{Printer, Report, diff, github, human, json, sarif};
+use crate::report::{Printer, Problem, ProblemKind, Report, diff, github, human, json, sarif};
 use crate::write::{TypecheckOptions, WriteError, WriteOptions, write_changes};
 use anyhow::{Context, Result, bail};
 use std::fs::File;
@@ -44,6 +44,9 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
         write.only = Some(accepted);
     }
     let writes = args.write || args.interactive;
+    if !writes {
+        report.problems.extend(utf16_left_out_of_the_patch(&report));
+    }
     let mut code = EXIT_OK;
     if writes {
         let outcome = write_changes(&mut report, &write);
@@ -85,6 +88,23 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
         code = EXIT_ERROR;
     }
     Ok(io.exit_code(code))
+}
+
+/// The dry run's patch cannot carry the change of a UTF-16 file (git treats
+/// it as binary): each is an error, so that applying the patch is never
+/// taken for the whole migration.
+fn utf16_left_out_of_the_patch(report: &Report) -> Vec<Problem> {
+    report
+        .files
+        .iter()
+        .filter_map(|f| {
+            let encoding = f.change.as_ref()?.encoding?.name();
+            Some(Problem::new(
+                f.display.clone(),
+                ProblemKind::Utf16NotInPatch { encoding },
+            ))
+        })
+        .collect()
 }
 
 fn write_options(args: &MigrateArgs, opts: &Options) -> WriteOptions {

@@ -68,12 +68,17 @@ fn render(report: &Report) -> String {
             let c = f.change.as_ref()?;
             let original = String::from_utf8_lossy(&c.original);
             let edits: Vec<_> = hunks[f.display.as_str()].iter().map(|h| &h.edit).collect();
-            Some(json!({
+            let mut file = json!({
                 "path": f.display,
                 "edits": edits,
                 "diff": diff::unified(f.display_raw.as_deref().unwrap_or(f.display.as_bytes()), &original, &c.rewritten),
                 "written": c.written,
-            }))
+            });
+            // A UTF-16 file: the edits and the diff are of its decoded text.
+            if let Some(encoding) = c.encoding {
+                file["encoding"] = json!(encoding.name());
+            }
+            Some(file)
         })
         .collect();
     let problems: Vec<_> = report

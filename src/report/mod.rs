@@ -67,14 +67,12 @@ pub enum ProblemKind {
         reason: String,
         legacy: bool,
     },
-    /// A UTF-16 file with legacy usage: analysed, never rewritten.
+    /// A UTF-16 file's change, left out of the dry run's patch.
     #[error(
-        "not rewritten: encoded in {encoding} (with a BOM); its findings are reported, but stepup \
-         does not rewrite UTF-16 (git treats such a file as binary, so no patch could show the \
-         change) and cannot vouch for it: convert it to UTF-8 (`iconv -f UTF-16 -t UTF-8`), \
-         then run stepup again"
+        "not in the patch: encoded in {encoding}, which git treats as binary, so a patch cannot \
+         carry its change; `stepup migrate --write` rewrites it (in {encoding}, with its BOM)"
     )]
-    Utf16NotRewritten { encoding: &'static str },
+    Utf16NotInPatch { encoding: &'static str },
     #[error("not written: {0}")]
     NotWritten(String),
     /// After `--typecheck`: rolled back, or kept with new errors.
@@ -148,11 +146,34 @@ impl Problem {
 /// A planned change to one file.
 #[derive(Debug)]
 pub struct Change {
+    /// The text before and after (decoded, for a UTF-16 file).
     pub original: Vec<u8>,
     pub rewritten: String,
     pub edit_count: usize,
     /// Written to disk (and kept) by `--write` or the interactive review.
     pub written: bool,
+    /// The file is UTF-16 in this byte order: it is written back so.
+    pub encoding: Option<crate::encoding::Utf16>,
+}
+
+impl Change {
+    /// The bytes on disk before the change.
+    pub fn disk_original(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self.encoding {
+            None => self.original.as_slice().into(),
+            Some(order) => order
+                .encode(&String::from_utf8_lossy(&self.original))
+                .into(),
+        }
+    }
+
+    /// The bytes to write.
+    pub fn disk_rewritten(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self.encoding {
+            None => self.rewritten.as_bytes().into(),
+            Some(order) => order.encode(&self.rewritten).into(),
+        }
+    }
 }
 
 /// One source file the run analysed.

@@ -1,12 +1,12 @@
 //! One run over the given paths: walk → read → prefilter → per-file work in
 //! parallel → the project checks → a `Report`. Knows no output format.
 
-pub mod encoding;
 pub mod progress;
 pub mod walk;
 
 use crate::analysis::LineIndex;
 use crate::analysis::barrels;
+use crate::encoding;
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
@@ -374,37 +374,13 @@ fn process_file(
             rewritten,
             edit_count: result.edit_count,
             written: false,
+            encoding: utf16,
         });
-    }
-    if let Some(order) = utf16 {
-        not_rewritten_utf16(&mut outcome, order);
     }
     if !outcome.findings.is_empty() || outcome.change.is_some() {
         outcome.original = Some(text);
     }
     outcome
-}
-
-/// A UTF-16 file is analysed but not rewritten (git treats it as binary: no
-/// patch could show the change): its findings are not fixable, and when it
-/// holds legacy usage the run says so and cannot pass.
-fn not_rewritten_utf16(outcome: &mut FileOutcome, order: encoding::Utf16) {
-    let legacy = outcome.change.take().is_some()
-        || outcome
-            .findings
-            .iter()
-            .any(|f| f.suppressed.is_none() && f.severity != Severity::Info);
-    for f in &mut outcome.findings {
-        f.fixable = false;
-    }
-    if legacy {
-        outcome.problem = Some(Problem::new(
-            outcome.display.clone(),
-            ProblemKind::Utf16NotRewritten {
-                encoding: order.name(),
-            },
-        ));
-    }
 }
 
 /// A candidate's text (read again unless pass 1 kept the bytes) and, for a

@@ -102,8 +102,8 @@ fn write_files(report: &mut Report, opts: &WriteOptions) -> Vec<usize> {
             Some(reason) => Err(reason),
             None => atomic_write(
                 &placed.physical,
-                &change.original,
-                change.rewritten.as_bytes(),
+                &change.disk_original(),
+                &change.disk_rewritten(),
             ),
         };
         match outcome {
@@ -180,7 +180,11 @@ fn verify_types(
         let message = if keep_broken {
             format!("kept despite new type errors (--keep-broken): {list}")
         } else {
-            match rollback(&file.path, change.rewritten.as_bytes(), &change.original) {
+            match rollback(
+                &file.path,
+                &change.disk_rewritten(),
+                &change.disk_original(),
+            ) {
                 Ok(()) => {
                     rolled_back += 1;
                     change.written = false;

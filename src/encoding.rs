@@ -1,6 +1,7 @@
 //! The encodings of a source file: UTF-8 (with or without a BOM), and
 //! UTF-16 with a BOM, little- or big-endian (TypeScript compiles those too).
-//! A UTF-16 file is decoded for analysis; stepup does not rewrite it.
+//! A UTF-16 file is decoded for analysis and encoded back, in the same byte
+//! order and with its BOM, when it is written.
 
 use std::borrow::Cow;
 
@@ -26,6 +27,17 @@ impl Utf16 {
             Utf16::Le => "UTF-16LE",
             Utf16::Be => "UTF-16BE",
         }
+    }
+
+    /// `text` in this byte order (a leading U+FEFF becomes the BOM): the
+    /// inverse of [`decode_utf16`], byte for byte.
+    pub fn encode(self, text: &str) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| match self {
+                Utf16::Le => u.to_le_bytes(),
+                Utf16::Be => u.to_be_bytes(),
+            })
+            .collect()
     }
 }
 
@@ -94,12 +106,7 @@ mod tests {
     use super::*;
 
     fn encode(text: &str, order: Utf16) -> Vec<u8> {
-        text.encode_utf16()
-            .flat_map(|u| match order {
-                Utf16::Le => u.to_le_bytes(),
-                Utf16::Be => u.to_be_bytes(),
-            })
-            .collect()
+        order.encode(text)
     }
 
     #[test]
@@ -110,6 +117,7 @@ mod tests {
             assert_eq!(Utf16::of(&bytes), Some(order));
             assert_eq!(decode_utf16(&bytes, order).as_deref(), Ok(text));
             assert_eq!(&*scannable(&bytes), text.as_bytes());
+            assert_eq!(order.encode(&decode_utf16(&bytes, order).unwrap()), bytes);
             assert_eq!(
                 decode_utf16(&bytes[..bytes.len() - 1], order),
                 Err(Utf16Error::OddLength)
