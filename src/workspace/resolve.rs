@@ -154,11 +154,23 @@ fn drop_extends(bytes: Vec<u8>) -> Vec<u8> {
 /// stack. Real chains are a few configs long.
 pub const MAX_EXTENDS_DEPTH: usize = 32;
 
-/// The configs `config` extends, found as TypeScript finds them: a path
-/// (`.json` added when the name has none), or a package under the
-/// `node_modules` of a folder above (a folder means its `tsconfig.json`).
-/// `#subpath` specifiers are left to the resolver.
-fn extends_of(config: &Path) -> Vec<PathBuf> {
+/// The options `oxc_resolver` itself resolves an `extends` package or
+/// `#subpath` with (its `tsconfig_extends_resolver`).
+fn extends_options() -> ResolveOptions {
+    ResolveOptions {
+        tsconfig: None,
+        condition_names: vec!["node".into(), "import".into()],
+        extensions: vec![".json".into()],
+        main_files: vec!["tsconfig".into()],
+        ..ResolveOptions::default()
+    }
+}
+
+/// The configs `config` extends, found as the resolver finds them: a path
+/// (`.json` added when the name has none, a folder meaning its
+/// `tsconfig.json`), or a package or `#subpath` resolved by `packages`
+/// (the resolver's own rules for `extends`: `exports`, `tsconfig.json`).
+fn extends_of(config: &Path, packages: &ResolverGeneric<BoundedFs>) -> Vec<PathBuf> {
     let Some(json) = read_bounded(config, MAX_PROJECT_FILE_BYTES)
         .ok()
         .and_then(|b| config_json(&b))
@@ -185,12 +197,10 @@ fn extends_of(config: &Path) -> Vec<PathBuf> {
     specs
         .into_iter()
         .filter_map(|spec| match spec.as_bytes().first() {
-            None | Some(b'#') => None,
+            None => None,
             Some(b'/') => as_config(PathBuf::from(spec)),
             Some(b'.') => as_config(normalize(&dir.join(spec))),
-            _ => dir
-                .ancestors()
-                .find_map(|d| as_config(d.join("node_modules").join(spec))),
+            _ => packages.resolve(dir, spec).ok().map(|r| r.into_path_buf()),
         })
         .collect()
 }
@@ -199,10 +209,10 @@ fn extends_of(config: &Path) -> Vec<PathBuf> {
 /// [`MAX_EXTENDS_DEPTH`]. Walked depth-first with a stack of its own, not by
 /// recursion, each config's longest chain computed once; a config already on
 /// the chain (a cycle) is not followed again (the resolver reports cycles).
-fn extends_too_deep(config: &Path) -> bool {
+fn extends_too_deep(config: &Path, packages: &ResolverGeneric<BoundedFs>) -> bool {
     // The chain being walked: a config, the configs it extends still to
     // visit, the longest chain below it so far.
-    let mut stack = vec![(config.to_path_buf(), extends_of(config), 0usize)];
+    let mut stack = vec![(config.to_path_buf(), extends_of(config, packages), 0usize)];
     let mut on_chain: std::collections::HashSet<PathBuf> = [config.to_path_buf()].into();
     let mut longest: HashMap<PathBuf, usize> = HashMap::new();
     loop {
@@ -221,7 +231,7 @@ fn extends_too_deep(config: &Path) -> bool {
                 continue;
             }
             on_chain.insert(child.clone());
-            let grandchildren = extends_of(&child);
+            let grandchildren = extends_of(&child, packages);
             stack.push((child, grandchildren, 0));
         } else {
             let (done, _, h) = stack.pop().expect("a config on the chain");
@@ -279,6 +289,8 @@ pub struct Resolver {
     /// Reads every config without its `extends`: the config that applies to
     /// a file when what it extends cannot be loaded (its own `paths` stay).
     without_extends: std::sync::OnceLock<ResolverGeneric<BoundedFs>>,
+    /// Resolves an `extends` package as the resolver does, for the depth check.
+    extends: ResolverGeneric<BoundedFs>,
     problems: Problems,
     /// The tsconfig chosen for each importing file.
     configs: Mutex<HashMap<PathBuf, Option<Arc<TsConfig>>>>,
@@ -311,9 +323,11 @@ impl Resolver {
             &["import", "require", "default"],
             &["module", "main"],
         ));
+        let extends = typed.clone_with_options(extends_options());
         Resolver {
             typed,
             untyped,
+            extends,
             without_extends: std::sync::OnceLock::new(),
             problems,
             configs: Mutex::default(),
@@ -448,7 +462,7 @@ impl Resolver {
                 let referenced = project_references(&config).unwrap_or_default();
                 std::iter::once(config)
                     .chain(referenced)
-                    .find(|c| extends_too_deep(c))
+                    .find(|c| extends_too_deep(c, &self.extends))
             });
         self.too_deep
             .lock()
@@ -713,17 +727,44 @@ mod tests {
                 .collect();
             tree(&refs)
         };
+        let r = Resolver::new();
+        let too_deep = |d: &tempfile::TempDir| {
+            extends_too_deep(
+                &d.path().canonicalize().unwrap().join("tsconfig.json"),
+                &r.extends,
+            )
+        };
         let shallow = chain(MAX_EXTENDS_DEPTH - 2);
-        assert!(!extends_too_deep(&shallow.path().join("tsconfig.json")));
+        assert!(!too_deep(&shallow));
         let deep = chain(MAX_EXTENDS_DEPTH + 1);
-        assert!(extends_too_deep(&deep.path().join("tsconfig.json")));
+        assert!(too_deep(&deep));
         // A cycle ends the walk (the resolver reports it).
         let cycle = tree(&[
             ("tsconfig.json", r#"{ "extends": ["./a", "./b.json"] }"#),
             ("a.json", r#"{ "extends": "./b.json" }"#),
             ("b.json", r#"{ "extends": "./a.json" }"#),
         ]);
-        assert!(!extends_too_deep(&cycle.path().join("tsconfig.json")));
+        assert!(!too_deep(&cycle));
+        // Through a package's `exports`, as the resolver follows it.
+        let mut files = vec![(
+            "tsconfig.json".to_string(),
+            r#"{ "extends": "q0" }"#.to_string(),
+        )];
+        for i in 0..=MAX_EXTENDS_DEPTH {
+            files.push((
+                format!("node_modules/q{i}/package.json"),
+                r#"{ "name": "q", "exports": { ".": "./configs/base.json" } }"#.to_string(),
+            ));
+            files.push((
+                format!("node_modules/q{i}/configs/base.json"),
+                format!("{{ \"extends\": \"q{}\" }}", i + 1),
+            ));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        assert!(too_deep(&tree(&refs)));
     }
 
     #[test]
