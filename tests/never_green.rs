@@ -105,34 +105,42 @@ fn an_extends_that_cannot_be_loaded_keeps_the_files_own_paths() {
 
 /// Item: when the tsconfig that declares the alias cannot be parsed at all,
 /// a legacy name imported through the alias it declared is not a warning:
-/// the run fails with exit 2, naming the tsconfig.
+/// the run fails with exit 2, naming the tsconfig — also for a call that
+/// asks for no token (`promptMfaAuth()`, which becomes `promptMfa()`).
 #[test]
 fn an_unusable_tsconfig_behind_an_unresolved_legacy_import_fails_the_run() {
-    let dir = tempfile::tempdir().unwrap();
-    write_files(
-        dir.path(),
-        &[
-            (
-                "tsconfig.json",
-                "{\n  \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } }}\n}\n",
-            ),
-            (
-                "src/lib/dynamic.ts",
-                "export * from '@dynamic-labs/sdk-react-core';\n",
-            ),
-            ("src/Export.tsx", &through_alias()),
-        ],
-    );
-    let out = stepup(dir.path()).args(["check", "."]).output().unwrap();
-    let stderr = text(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{}\n{stderr}",
-        text(&out.stdout)
-    );
-    assert!(stderr.contains("tsconfig.json: "), "{stderr}");
-    assert!(stderr.contains("src/Export.tsx"), "{stderr}");
+    let tokenless = "import { usePromptMfaAuth } from '@/lib/dynamic';\n\
+                     export function A() {\n  const promptMfaAuth = usePromptMfaAuth();\n  \
+                     return () => promptMfaAuth();\n}\n";
+    for source in [through_alias(), tokenless.to_string()] {
+        let dir = tempfile::tempdir().unwrap();
+        write_files(
+            dir.path(),
+            &[
+                (
+                    "tsconfig.json",
+                    "{\n  \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } }}\n}\n",
+                ),
+                (
+                    "src/lib/dynamic.ts",
+                    "export * from '@dynamic-labs/sdk-react-core';\n",
+                ),
+                ("src/Export.tsx", &source),
+            ],
+        );
+        let out = stepup(dir.path()).args(["check", "."]).output().unwrap();
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("src/Export.tsx:1:1  warning  unresolved-import"),
+            "{stdout}"
+        );
+        assert!(stderr.contains("tsconfig.json: "), "{stderr}");
+        assert!(
+            stderr.contains("legacy names imported in src/Export.tsx come through specifiers"),
+            "{stderr}"
+        );
+    }
 }
 
 /// Item: git does not ignore a tracked file, and neither does stepup.

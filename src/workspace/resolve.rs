@@ -294,6 +294,8 @@ pub struct Resolver {
     problems: Problems,
     /// The tsconfig chosen for each importing file.
     configs: Mutex<HashMap<PathBuf, Option<Arc<TsConfig>>>>,
+    /// Importing files whose tsconfig could not be loaded whole.
+    unusable: Mutex<std::collections::HashSet<PathBuf>>,
     /// By folder: a config there (or a project it references) whose
     /// `extends` chain is too deep to load.
     too_deep: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
@@ -331,6 +333,7 @@ impl Resolver {
             without_extends: std::sync::OnceLock::new(),
             problems,
             configs: Mutex::default(),
+            unusable: Mutex::default(),
             too_deep: Mutex::default(),
         }
     }
@@ -371,6 +374,17 @@ impl Resolver {
             })
     }
 
+    /// Whether the tsconfig for `importer` could not be loaded whole: it,
+    /// or what it extends, is unusable (only its own settings, or none,
+    /// apply), so an alias it meant to declare may be missing.
+    pub fn config_unusable(&self, importer: &Path) -> bool {
+        self.config_for(importer);
+        self.unusable
+            .lock()
+            .expect("unusable configs")
+            .contains(importer)
+    }
+
     /// Resolve from a directory when the importing file is not known (a
     /// barrel's own imports): the tsconfig is chosen for an `index.ts` there.
     pub fn resolve_from_dir(&self, dir: &Path, spec: &str) -> Option<PathBuf> {
@@ -404,7 +418,14 @@ impl Resolver {
     /// applies: its own `paths` and `baseUrl` still hold. Every such
     /// problem is recorded under the config at fault.
     fn find_config(&self, file: &Path) -> Option<Arc<TsConfig>> {
+        let unusable = || {
+            self.unusable
+                .lock()
+                .expect("unusable configs")
+                .insert(file.to_path_buf());
+        };
         if let Some(deep) = self.deep_config_above(file) {
+            unusable();
             let kept = locate(self.fallback(), file, &self.problems).ok().flatten();
             record(
                 &self.problems,
@@ -419,6 +440,7 @@ impl Resolver {
         match locate(&self.typed, file, &self.problems) {
             Ok(found) => found,
             Err(e) => {
+                unusable();
                 let kept = locate(self.fallback(), file, &self.problems).ok().flatten();
                 self.report(file, &e, kept.as_deref());
                 kept
