@@ -89,6 +89,9 @@ fn under_memory_limit(dir: &Path, kib: u64, args: &str) -> (Option<i32>, usize, 
     let bin = assert_cmd::cargo::cargo_bin!("stepup");
     let out = std::process::Command::new("sh")
         .current_dir(dir)
+        // Thread stacks and allocator arenas count against the limit: a
+        // fixed number of threads keeps it meaningful on any machine.
+        .env("RAYON_NUM_THREADS", "2")
         .arg("-c")
         .arg(format!("ulimit -v {kib} && exec \"$0\" {args}"))
         .arg(bin)
