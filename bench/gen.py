@@ -113,6 +113,66 @@ def inject_legacy(root, dirs, count, seed, templates=None):
         written.append(rel)
     return written
 
+ALIASED_EXPORT = (
+    "export {\n"
+    "  useMfa as useWalletMfa,\n"
+    "  useIsMfaRequiredForAction as useWalletNeedsMfa,\n"
+    "  MFAAction as WalletAction,\n"
+    "} from '@dynamic-labs/sdk-react-core';\n"
+)
+
+ALIASED_COMPONENT = """import {{ useWalletMfa, useWalletNeedsMfa, WalletAction }} from '{spec}';
+
+export function StepupBenchAliased{i}() {{
+  const {{ authenticateDevice }} = useWalletMfa();
+  const isMfaRequiredForAction = useWalletNeedsMfa();
+  const onExport = async (code: string) => {{
+    if (await isMfaRequiredForAction({{ mfaAction: WalletAction.WalletWaasExport }})) {{
+      await authenticateDevice({{ code, createMfaToken: true }});
+    }}
+  }};
+  return <button onClick={{() => onExport('000000')}}>Export</button>;
+}}
+"""
+
+
+def inject_aliased(root, dirs, count, seed, barrels=()):
+    """Legacy files that reach the SDK only through one of the app's own
+    barrels, under names of the app's own (`useMfa as useWalletMfa`): the
+    shape that makes stepup widen its prefilter with the barrel's aliases.
+    The re-export is appended to an existing `index.ts` of the tree (one of
+    `barrels`, relative paths) when there is one, else written as a new
+    module. Returns the paths written or changed, relative to `root`."""
+    rng = random.Random(seed * 7919 + 1)
+    if count <= 0:
+        return []
+    dirs = sorted(set(dirs))
+    barrels = sorted(b for b in barrels if b.endswith(("index.ts", "index.tsx")))
+    if barrels:
+        barrel = rng.choice(barrels)
+        with open(os.path.join(root, barrel), "a", encoding="utf-8") as f:
+            f.write("\n" + ALIASED_EXPORT)
+        target_dir = os.path.dirname(barrel) or "."
+        target = target_dir  # imported as the directory: resolved through index.ts
+    else:
+        target_dir = rng.choice(dirs)
+        barrel = os.path.join(target_dir, "stepupBenchDynamic.ts")
+        with open(os.path.join(root, barrel), "w", encoding="utf-8") as f:
+            f.write(ALIASED_EXPORT)
+        target = os.path.join(target_dir, "stepupBenchDynamic")
+    chosen = rng.sample(dirs, count) if count <= len(dirs) else [rng.choice(dirs) for _ in range(count)]
+    written = [barrel]
+    for i, d in enumerate(chosen):
+        spec = os.path.relpath(target, d).replace(os.sep, "/")
+        if not spec.startswith("."):
+            spec = "./" + spec
+        rel = os.path.join(d, f"StepupBenchAliased{i}.tsx")
+        with open(os.path.join(root, rel), "w", encoding="utf-8") as f:
+            f.write(ALIASED_COMPONENT.format(spec=spec, i=i))
+        written.append(rel)
+    return written
+
+
 def write_barrels(rng, out, modules, limit):
     """`index.ts` barrels for up to `limit` directories: those of `modules`
     ({directory: [(file stem, exported names)]}) and their ancestors up to the

@@ -41,6 +41,7 @@ survives re-runs).
 import argparse
 import datetime
 import hashlib
+import json
 import os
 import platform
 import shutil
@@ -115,7 +116,28 @@ def source_dirs(tree):
     return sorted(dirs), files, barrels
 
 
-def prepare_tree(base, tree, inject, seed):
+def pinned_trees():
+    """bench/trees.tsv: {name: (repository, commit, layout)}."""
+    out = {}
+    with open(os.path.join(HERE, "trees.tsv"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                name, url, commit, layout = line.rstrip("\n").split("\t")
+                out[name] = (url, commit, layout)
+    return out
+
+
+def index_barrels(tree, dirs):
+    """The tree's own `index.ts`/`index.tsx` barrels in the source `dirs`."""
+    found = []
+    for d in dirs:
+        for name in ("index.ts", "index.tsx"):
+            if os.path.isfile(os.path.join(tree, d, name)):
+                found.append(os.path.normpath(os.path.join(d, name)))
+    return found
+
+
+def prepare_tree(base, tree, inject, seed, aliased=0):
     """Pristine and injected copies of `tree`; a description of both."""
     real = os.path.realpath(tree)
     if not os.path.isdir(real):
@@ -124,7 +146,13 @@ def prepare_tree(base, tree, inject, seed):
     work = os.path.join(base, f"tree-{name}-{hashlib.sha1(real.encode()).hexdigest()[:8]}")
     os.makedirs(work, exist_ok=True)
     rev = subprocess.run(["git", "-C", real, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    label = name + (f" @ {rev.stdout.strip()}" if rev.returncode == 0 and os.path.exists(os.path.join(real, ".git")) else "")
+    pinned = pinned_trees().get(name)
+    if rev.returncode == 0 and os.path.exists(os.path.join(real, ".git")):
+        label = f"{name} @ {rev.stdout.strip()}"
+    elif pinned:  # an export of the pinned commit (no .git): bench/trees.tsv says which
+        label = f"{name} @ {pinned[1][:7]} (export)"
+    else:
+        label = name
     pristine = os.path.join(work, "pristine")
     copy_tree(real, pristine)
     dirs, files, barrels = source_dirs(pristine)
@@ -133,6 +161,7 @@ def prepare_tree(base, tree, inject, seed):
     injected = os.path.join(work, f"legacy{inject}")
     copy_tree(real, injected)
     written = gen.inject_legacy(injected, dirs, inject, seed)
+    written += gen.inject_aliased(injected, dirs, aliased, seed, index_barrels(injected, dirs))
     with open(os.path.join(work, f"legacy{inject}-files.txt"), "w") as f:
         f.write("\n".join(written) + "\n")
     return {
@@ -285,6 +314,29 @@ def synthetic(a, base, stepup, bare, rg, sg):
     return sections
 
 
+LEGACY_MARKS = ("useMfa", "usePromptMfaAuth", "useIsMfaRequiredForAction",
+                "useAuthenticatePasskeyMFA", "createMfaToken", "MFAAction", "useWalletMfa")
+
+
+def injected_found(stepup, path, written):
+    """Of the injected files that name the legacy API (some fixture templates
+    do not), how many `stepup check` on the whole tree names in a finding; and
+    the names of those it missed."""
+    out = subprocess.run([stepup, "check", "--format", "json", path], capture_output=True, cwd=path)
+    try:
+        named = {f["path"] for f in json.loads(out.stdout)["findings"]}
+    except (ValueError, KeyError):
+        named = set()
+    legacy = []
+    for w in written:
+        with open(os.path.join(path, w), encoding="utf-8") as f:
+            text = f.read()
+            if "StepupBench" in w and any(m in text for m in LEGACY_MARKS):
+                legacy.append(os.path.normpath(w).replace(os.sep, "/"))
+    missed = [w for w in legacy if w not in named]
+    return len(legacy) - len(missed), missed
+
+
 def tree_commands(path, stepup, bare, rg, sg):
     cmds = {
         "stepup check": [stepup, "check", "--quiet", path],
@@ -300,16 +352,21 @@ def tree_commands(path, stepup, bare, rg, sg):
 def real_trees(a, base, stepup, bare, rg, sg):
     sections = []
     for tree in a.tree:
-        t = prepare_tree(base, tree, a.inject, a.seed)
+        t = prepare_tree(base, tree, a.inject, a.seed, a.aliased)
         what = f"{t['files']:,} JS/TS files, {t['barrels']:,} of them index.* files"
         for kind, path, title in (
             ("pristine", t["pristine"], f"{t['label']} as it is ({what})"),
             ("injected", t["injected"],
-             f"{t['label']} + {len(t['written'])} legacy files (gen.py templates, seed {a.seed})"),
+             f"{t['label']} + {len(t['written'])} legacy files (gen.py templates and "
+             f"{a.aliased} importing through one of its own barrels under aliases, seed {a.seed})"),
         ):
             res = bench(tree_commands(path, stepup, bare, rg, sg), a.runs, a.timeout)
             note = summary_line(stepup, path)
             body = ([f"stepup: {note}", ""] if note else []) + table(res)
+            if kind == "injected":
+                found, missed = injected_found(stepup, path, t["written"])
+                body += ["", f"Injected files naming the legacy API that stepup reports: {found} of "
+                         f"{found + len(missed)}" + (f" (missed: {', '.join(missed)})" if missed else "")]
             sections.append((title, body))
             print(t["label"], kind, {k: fmt_ms(v[0]) + f" / {v[1]//1024} MiB" for k, v in res.items()}, flush=True)
         print(f"  copies: {t['pristine']} {t['injected']}", flush=True)
@@ -410,6 +467,8 @@ def main():
     ap.add_argument("--tree", action="append", default=[], metavar="PATH",
                     help="measure a real checkout (repeatable): as it is, and with --inject legacy files")
     ap.add_argument("--inject", type=int, default=20, help="legacy files injected into each --tree copy")
+    ap.add_argument("--aliased", type=int, default=10,
+                    help="legacy files injected into each --tree copy that import through one of the tree's own barrels under renamed aliases")
     ap.add_argument("--seed", type=int, default=12, help="seed for choosing the injected files and places")
     ap.add_argument("--big-file", nargs="?", const="500,2000,10000", metavar="SIZES",
                     help="time stepup check on one component with N hook uses (default sizes 500,2000,10000)")

@@ -82,6 +82,10 @@ trap 'rm -rf "$stage"' EXIT
 cp -R "$here/stepup" "$stage/main"
 cp -R "$here/platforms/$platform" "$stage/platform"
 cp "$binary" "$stage/platform/$exe"
+# The licence (MIT OR Apache-2.0) goes into every package; package.json's `files` lists it.
+for pkg in main platform; do
+  cp "$root/LICENSE-MIT" "$root/LICENSE-APACHE" "$stage/$pkg/"
+done
 chmod 755 "$stage/platform/$exe" "$stage/main/bin/stepup.js"
 cat >"$stage/platform/README.md" <<EOF
 # stepup-$platform

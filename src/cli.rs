@@ -11,19 +11,72 @@ use std::path::PathBuf;
     long_about = "Finds every legacy action-based MFA call of the Dynamic SDK (useMfa, \
 usePromptMfaAuth, useIsMfaRequiredForAction, createMfaToken, MFAAction …), rewrites the ones \
 whose meaning is certain to step-up authentication (useStepUpAuthentication, requestedScopes, \
-TokenScope) and reports the rest for manual review."
+TokenScope) and reports the rest for manual review.",
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Examples and exit codes, at the end of `stepup --help`.
+const AFTER_HELP: &str = "\
+Examples:
+  stepup migrate                      print the diff for the current directory
+  stepup migrate --write src          apply it to src/
+  stepup check                        CI: exit 1 while legacy usage remains
+  stepup check --fix                  apply what can be rewritten (as migrate --write)
+  stepup check --only prompt-mfa-auth --format sarif > stepup.sarif
+  stepup check --stdin-filename src/a.tsx - < src/a.tsx
+  stepup completions bash > ~/.local/share/bash-completion/completions/stepup
+
+Exit codes:
+  0  nothing left to migrate (check), or the diff/write succeeded (migrate)
+  1  check: an error finding, or more warnings than --max-warnings allows
+  2  usage error, unreadable input or config, or output that could not be written";
+
+const CHECK_AFTER_HELP: &str = "\
+Examples:
+  stepup check                        every file under the current directory
+  stepup check packages/a packages/b  each file under its nearest stepup.toml
+  stepup check --max-warnings 0       fail on warnings too
+  stepup check --skip test-mock       all rules but one
+  stepup check --fix                  rewrite what can be rewritten, report the rest
+  stepup check --stdin-filename src/a.tsx -   an editor's unsaved buffer
+
+Exit codes:
+  0  no error finding, and no more warnings than --max-warnings allows
+  1  an error finding, or more warnings than --max-warnings allows
+  2  usage error, unreadable input or config, or output that could not be written";
+
+const MIGRATE_AFTER_HELP: &str = "\
+Examples:
+  stepup migrate > change.patch && git apply change.patch
+  stepup migrate --write src          write the change (refuses uncommitted files)
+  stepup migrate -i                   review each file's change
+  stepup migrate --only prompt-mfa-auth --write   one rule per pull request
+  stepup migrate --stdin-filename src/a.tsx - < src/a.tsx   the rewritten buffer on stdout
+
+Exit codes:
+  0  the diff was printed, or the files were written
+  2  usage error, unreadable input or config, a file not written, or output
+     that could not be written";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print the rewrite as a unified diff (default) or apply it with --write.
+    #[command(after_help = MIGRATE_AFTER_HELP)]
     Migrate(MigrateArgs),
     /// Lint: exit 1 while legacy usage remains, 0 when none does.
+    #[command(after_help = CHECK_AFTER_HELP)]
     Check(CheckArgs),
+    /// Print a shell completion script (e.g. `stepup completions bash > /etc/bash_completion.d/stepup`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `stepup man > stepup.1`.
+    Man,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -79,6 +132,16 @@ pub struct CommonArgs {
     /// Colour the human report (auto: on a terminal; FORCE_COLOR, CLICOLOR_FORCE and NO_COLOR are honoured).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Run only this rule (repeatable); the others are off.
+    #[arg(long, value_name = "RULE")]
+    pub only: Vec<String>,
+    /// Turn this rule off (repeatable).
+    #[arg(long, value_name = "RULE")]
+    pub skip: Vec<String>,
+    /// Read the source from stdin (PATH `-`) and treat it as the file at
+    /// this path: its config, rules and project are those of that place.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +200,20 @@ pub struct CheckArgs {
     /// Also print the findings stepup-ignore suppresses, with their reasons.
     #[arg(long, short, conflicts_with = "quiet")]
     pub verbose: bool,
+    /// Apply the fixable rewrites, as `stepup migrate --write` does, then
+    /// report (and exit on) what is left. ESLint's flag.
+    #[arg(long, conflicts_with = "stdin_filename")]
+    pub fix: bool,
+    /// Also write the SARIF document to FILE, from the same scan (annotations
+    /// with --format github and code scanning from one run).
+    #[arg(long, value_name = "FILE", conflicts_with = "fix")]
+    pub sarif_file: Option<PathBuf>,
+    /// With --fix: also modify files that have uncommitted changes.
+    #[arg(long, requires = "fix")]
+    pub allow_dirty: bool,
+    /// With --fix: allow writing outside a git work tree.
+    #[arg(long, requires = "fix")]
+    pub allow_no_vcs: bool,
 }
 
 /// The command line, resolved once: nothing downstream sees raw arguments.
@@ -149,6 +226,10 @@ pub struct Options {
     pub verbose: bool,
     pub rules: Option<PathBuf>,
     pub config: ConfigChoice,
+    pub only: Vec<String>,
+    pub skip: Vec<String>,
+    /// `--stdin-filename PATH -`: the source comes from stdin, as if at PATH.
+    pub stdin_filename: Option<PathBuf>,
 }
 
 /// Which config file a run uses.
@@ -173,7 +254,7 @@ impl CommonArgs {
                 no_ignore: self.no_ignore,
                 include: self.include,
                 exclude: self.exclude,
-                config: None,
+                configs: None,
             },
             format: self.format,
             color: self.color,
@@ -185,10 +266,18 @@ impl CommonArgs {
                 (None, true) => ConfigChoice::None,
                 (None, false) => ConfigChoice::Find,
             },
+            only: self.only,
+            skip: self.skip,
+            stdin_filename: self.stdin_filename,
         }
     }
 }
 
 pub fn parse() -> Cli {
     <Cli as Parser>::parse()
+}
+
+/// The command definition, for completions and the man page.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
 }

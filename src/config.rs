@@ -1,7 +1,10 @@
-//! `stepup.toml`: a project's settings, found from the scanned paths upwards
-//! to the repository root. Command-line flags override it.
+//! `stepup.toml`: a project's settings. Every file is governed by the
+//! nearest one from its folder upwards to the repository root, which extends
+//! the one above it unless it says `root = true`. Command-line flags
+//! override them.
 //!
 //! ```toml
+//! root = true                        # do not extend the configs above
 //! include = ["src/**"]               # globs relative to this file's directory
 //! exclude = ["src/legacy/**"]
 //! max_warnings = 10                  # as --max-warnings; -1: warnings never fail
@@ -16,14 +19,16 @@
 
 use crate::table::{Extra, Level, Table};
 use crate::workspace::resolve::normalize;
+use ignore::overrides::{Override, OverrideBuilder};
 use serde::de::DeserializeOwned;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 pub const FILE_NAME: &str = "stepup.toml";
 
 /// The settings of the file itself; the records go to the table.
-const SETTINGS: &[&str] = &["include", "exclude", "max_warnings", "severity"];
+const SETTINGS: &[&str] = &["root", "include", "exclude", "max_warnings", "severity"];
 /// The top-level keys of a `--rules` file (`table::Extra`).
 const RECORDS: &[&str] = &[
     "dynamic_module_prefixes",
@@ -55,6 +60,8 @@ pub struct Config {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub max_warnings: Option<i64>,
+    /// `root = true`: this file does not extend the configs above it.
+    pub root: bool,
     /// In the file's order.
     pub severity: Vec<(String, Level)>,
     records: Option<Extra>,
@@ -91,6 +98,7 @@ impl Config {
             include: take(&mut doc, "include", "a list of globs")?.unwrap_or_default(),
             exclude: take(&mut doc, "exclude", "a list of globs")?.unwrap_or_default(),
             max_warnings: take(&mut doc, "max_warnings", "an integer")?,
+            root: take(&mut doc, "root", "true or false")?.unwrap_or(false),
             ..Config::default()
         };
         if let Some(n) = config.max_warnings.filter(|n| *n < -1) {
@@ -118,9 +126,11 @@ impl Config {
     }
 
     /// `table` with the file's records added and its severities set.
-    pub fn apply_records(&mut self, table: Table) -> Result<Table, ConfigError> {
-        match self.records.take() {
-            Some(records) => table.with_records(records).map_err(|e| self.error(e)),
+    pub fn apply_records(&self, table: Table) -> Result<Table, ConfigError> {
+        match &self.records {
+            Some(records) => table
+                .with_records(records.clone())
+                .map_err(|e| self.error(e)),
             None => Ok(table),
         }
     }
@@ -161,47 +171,243 @@ fn take<T: DeserializeOwned>(
     }
 }
 
-/// The config file for a run: the nearest `stepup.toml` from each path
-/// upwards, up to the repository root (the directory holding `.git`), or to
-/// the file system's root outside a repository. Paths that lead to
-/// different files are an error: one run has one configuration.
-pub fn find(roots: &[PathBuf]) -> Result<Option<PathBuf>, String> {
-    let mut found: BTreeMap<PathBuf, &Path> = BTreeMap::new();
-    for root in roots {
-        if let Some(file) = nearest(&normalize(root)) {
-            found.entry(file).or_insert(root);
+/// A loaded config file and where it sits in the chain of configs above it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub config: Config,
+    /// The config it extends: the nearest one above its folder, unless it
+    /// says `root = true` (or was named with `--config`).
+    pub parent: Option<usize>,
+    /// Its `include`/`exclude`, matched from its folder (none when the
+    /// command line gives its own lists).
+    globs: Option<Override>,
+}
+
+/// How a run finds its config files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Each file: the nearest `stepup.toml` above it.
+    Nearest,
+    /// One file (`--config`) governs every file; index 0.
+    Fixed,
+    /// `--no-config`.
+    Off,
+}
+
+/// The config files of one run, found as the walk reaches folders: every
+/// file is governed by the nearest `stepup.toml` from its folder upwards,
+/// up to the repository root (the folder with `.git`; outside a
+/// repository, up to the file system's root). Shared by the walker's threads.
+#[derive(Debug)]
+pub struct ConfigSet {
+    mode: Mode,
+    /// How messages name a config file (relative to the working directory).
+    display: fn(&Path) -> String,
+    /// `--include`/`--exclude` given: the files' own lists are not used.
+    flags_include: bool,
+    flags_exclude: bool,
+    /// Read by every walker thread for every entry; written once per folder.
+    state: RwLock<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Folder (absolute, normalised) → the config governing its files.
+    dirs: HashMap<PathBuf, Option<usize>>,
+    loaded: Vec<Loaded>,
+    errors: Vec<String>,
+}
+
+impl ConfigSet {
+    /// Find the nearest `stepup.toml` of each file. `flags_include` /
+    /// `flags_exclude`: the command line gives its own glob lists, which
+    /// replace the files' lists.
+    pub fn nearest(
+        display: fn(&Path) -> String,
+        flags_include: bool,
+        flags_exclude: bool,
+    ) -> ConfigSet {
+        ConfigSet::new(Mode::Nearest, display, flags_include, flags_exclude)
+    }
+
+    /// `--no-config`.
+    pub fn off() -> ConfigSet {
+        ConfigSet::new(Mode::Off, |p| p.display().to_string(), false, false)
+    }
+
+    /// `--config FILE`: one file governs every file of the run.
+    pub fn fixed(
+        path: &Path,
+        display: &str,
+        flags_include: bool,
+        flags_exclude: bool,
+    ) -> Result<ConfigSet, ConfigError> {
+        let set = ConfigSet::new(
+            Mode::Fixed,
+            |p| p.display().to_string(),
+            flags_include,
+            flags_exclude,
+        );
+        let loaded = set.loaded(Config::load(path, display)?, None)?;
+        set.lock().loaded.push(loaded);
+        Ok(set)
+    }
+
+    fn new(
+        mode: Mode,
+        display: fn(&Path) -> String,
+        flags_include: bool,
+        flags_exclude: bool,
+    ) -> ConfigSet {
+        ConfigSet {
+            mode,
+            display,
+            flags_include,
+            flags_exclude,
+            state: RwLock::new(State::default()),
         }
     }
-    let mut files = found.into_iter();
-    match (files.next(), files.next()) {
-        (None, _) => Ok(None),
-        (Some((file, _)), None) => Ok(Some(file)),
-        (Some((a, ra)), Some((b, rb))) => Err(format!(
-            "{} and {} have different config files ({} and {}): run stepup once for each, \
-             or name one with --config",
-            ra.display(),
-            rb.display(),
-            a.display(),
-            b.display()
-        )),
+
+    fn lock(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The config governing `path` (absolute, normalised): a folder's own
+    /// `stepup.toml` governs it; a file is governed by its folder's.
+    pub fn governing(&self, path: &Path, is_dir: bool) -> Option<usize> {
+        match self.mode {
+            Mode::Off => None,
+            Mode::Fixed => Some(0),
+            Mode::Nearest => {
+                let dir = if is_dir { path } else { path.parent()? };
+                self.for_dir(dir)
+            }
+        }
+    }
+
+    /// Is `path` left out by the `include`/`exclude` of the config governing it?
+    pub fn excluded(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(index) = self.governing(path, is_dir) else {
+            return false;
+        };
+        let state = self.read();
+        state.loaded[index]
+            .globs
+            .as_ref()
+            .is_some_and(|g| g.matched(path, is_dir).is_ignore())
+    }
+
+    fn for_dir(&self, dir: &Path) -> Option<usize> {
+        if let Some(found) = self.read().dirs.get(dir) {
+            return *found;
+        }
+        let candidate = dir.join(FILE_NAME);
+        let found = if candidate.is_file() {
+            self.load_at(dir, &candidate)
+        } else if dir.join(".git").exists() {
+            None
+        } else {
+            dir.parent().and_then(|up| self.for_dir(up))
+        };
+        // Two threads may reach a folder at once: the first answer stays.
+        *self.lock().dirs.entry(dir.to_path_buf()).or_insert(found)
+    }
+
+    /// Load the config file of `dir`; a bad one is remembered (the run ends
+    /// with exit 2) and governs nothing.
+    fn load_at(&self, dir: &Path, file: &Path) -> Option<usize> {
+        let display = (self.display)(file);
+        let result = Config::load(file, &display).and_then(|config| {
+            let parent = match config.root || dir.join(".git").exists() {
+                true => None,
+                false => dir.parent().and_then(|up| self.for_dir(up)),
+            };
+            self.loaded(config, parent)
+        });
+        let mut state = self.lock();
+        if let Some(known) = state.dirs.get(dir) {
+            return *known;
+        }
+        match result {
+            Ok(loaded) => {
+                state.loaded.push(loaded);
+                let index = state.loaded.len() - 1;
+                state.dirs.insert(dir.to_path_buf(), Some(index));
+                Some(index)
+            }
+            Err(e) => {
+                state.errors.push(e.to_string());
+                state.dirs.insert(dir.to_path_buf(), None);
+                None
+            }
+        }
+    }
+
+    fn loaded(&self, config: Config, parent: Option<usize>) -> Result<Loaded, ConfigError> {
+        let globs = config.globs(
+            (!self.flags_include).then_some(&config.include[..]),
+            (!self.flags_exclude).then_some(&config.exclude[..]),
+        )?;
+        Ok(Loaded {
+            config,
+            parent,
+            globs,
+        })
+    }
+
+    /// The configs loaded, in the order they were found (`governing`
+    /// indexes into it), or every config that could not be used.
+    pub fn finish(&self) -> Result<Vec<Loaded>, Vec<String>> {
+        let mut state = self.lock();
+        if !state.errors.is_empty() {
+            let mut errors = std::mem::take(&mut state.errors);
+            errors.sort();
+            errors.dedup();
+            return Err(errors);
+        }
+        Ok(std::mem::take(&mut state.loaded))
     }
 }
 
-fn nearest(start: &Path) -> Option<PathBuf> {
-    let mut dir = if start.is_dir() {
-        start
-    } else {
-        start.parent()?
-    };
-    loop {
-        let candidate = dir.join(FILE_NAME);
-        if candidate.is_file() {
-            return Some(candidate);
+/// The chain of configs that `index` extends, outermost first, ending with it.
+pub fn chain(loaded: &[Loaded], index: usize) -> Vec<&Config> {
+    let mut out = vec![];
+    let mut at = Some(index);
+    while let Some(i) = at {
+        out.push(&loaded[i].config);
+        at = loaded[i].parent;
+    }
+    out.reverse();
+    out
+}
+
+impl Config {
+    /// `include`/`exclude` (those given) as a matcher from the file's folder.
+    fn globs(
+        &self,
+        include: Option<&[String]>,
+        exclude: Option<&[String]>,
+    ) -> Result<Option<Override>, ConfigError> {
+        let (include, exclude) = (include.unwrap_or(&[]), exclude.unwrap_or(&[]));
+        if include.is_empty() && exclude.is_empty() {
+            return Ok(None);
         }
-        if dir.join(".git").exists() {
-            return None;
+        let dir = self.path.parent().unwrap_or(Path::new("/"));
+        let mut ob = OverrideBuilder::new(dir);
+        let bad = |key: &str, g: &str, e: ignore::Error| {
+            self.error(format!("`{key}`: bad glob {g}: {e}"))
+        };
+        for g in include {
+            ob.add(g).map_err(|e| bad("include", g, e))?;
         }
-        dir = dir.parent()?;
+        for g in exclude {
+            ob.add(&format!("!{g}")).map_err(|e| bad("exclude", g, e))?;
+        }
+        ob.build().map(Some).map_err(|e| self.error(e))
     }
 }
 

@@ -283,7 +283,7 @@ pub enum Level {
 
 /// A team's additions (`--rules FILE`): every field optional; a record with
 /// the name of a shipped one replaces it, others are appended.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Extra {
     /// Older spelling of `[[modules]]`: prefixes of the React family.
@@ -312,7 +312,7 @@ pub struct Extra {
 /// Why a rules file was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum TableError {
-    #[error("{0}")]
+    #[error(transparent)]
     Syntax(#[from] toml::de::Error),
     #[error("`{field}` = {value:?} is not {what}")]
     Invalid {

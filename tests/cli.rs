@@ -56,7 +56,7 @@ fn dry_run_prints_diff_on_stdout_and_report_on_stderr() {
     assert!(stderr.contains("Needs manual review:"));
     assert!(stderr.contains("src/Guard.tsx:6:11  error  prompt-mfa-auth  cannot tell which scope"));
     assert!(stderr.contains("scanned 2 files (2 with Dynamic imports)"));
-    assert!(stderr.contains("1 files to change"));
+    assert!(stderr.contains("1 file to change"));
     // A dry run writes nothing.
     assert_eq!(
         std::fs::read_to_string(dir.path().join("src/Export.tsx")).unwrap(),
@@ -583,7 +583,7 @@ fn info_items_are_not_listed_as_needing_review() {
         "{stderr}"
     );
     assert!(review[1].contains("scope-inferred"), "{stderr}");
-    assert!(stderr.contains("; 1 need review"), "{stderr}");
+    assert!(stderr.contains("; 1 needs review"), "{stderr}");
 }
 
 #[test]
@@ -772,7 +772,7 @@ fn a_file_given_twice_is_processed_once() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("scanned 1 files"), "{stderr}");
+    assert!(stderr.contains("scanned 1 file ("), "{stderr}");
     assert!(
         std::fs::read_to_string(dir.path().join("src/a.tsx"))
             .unwrap()

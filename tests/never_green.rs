@@ -345,7 +345,7 @@ fn every_name_of_a_hard_linked_file_is_checked_and_migrated() {
         .output()
         .unwrap();
     assert!(
-        text(&out.stderr).contains("scanned 1 files"),
+        text(&out.stderr).contains("scanned 1 file "),
         "{}",
         text(&out.stderr)
     );

@@ -205,6 +205,12 @@ fn packed_tarballs_install_offline_and_run_the_binary() {
         );
         assert_eq!(text(&via_npx.stdout), text(&direct.stdout), "{args:?}");
         if code == 1 {
+            // The hint names the runner the launcher was started by.
+            let hint = text(&via_npx.stderr);
+            assert!(
+                hint.contains("run `npx stepup migrate --write "),
+                "the hint under npx: {hint}"
+            );
             let findings = text(&via_npx.stdout);
             assert!(
                 findings.lines().any(|l| l.contains("  error  ")),
@@ -254,6 +260,88 @@ fn without_the_platform_package_the_launcher_names_it() {
     assert!(
         stderr.contains(&format!("{expected}@{VERSION} is not installed")),
         "the error does not name {expected}:\n{stderr}"
+    );
+    // It says to reinstall, never to add the platform package (which would
+    // pin this platform for every teammate: npm's EBADPLATFORM elsewhere).
+    assert!(
+        stderr.contains("Reinstall without --omit=optional") && stderr.contains("os/cpu/libc"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("npm install --save-dev stepup-"),
+        "{stderr}"
+    );
+}
+
+/// A file of a packed tarball, as npm packed it.
+fn tar_file(tarball: &Path, file: &str) -> String {
+    let out = Command::new("tar")
+        .arg("-xOzf")
+        .arg(tarball)
+        .arg(format!("package/{file}"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe("tar", &out));
+    text(&out.stdout)
+}
+
+#[test]
+fn packed_packages_carry_the_licence() {
+    if !npm_or_skip() {
+        return;
+    }
+    let (main, platform) = packed();
+    let cargo: toml::Table =
+        toml::from_str(&std::fs::read_to_string(repo().join("Cargo.toml")).unwrap()).unwrap();
+    assert_eq!(
+        cargo["package"]["license"].as_str(),
+        Some("MIT OR Apache-2.0")
+    );
+    let repository = cargo["package"]["repository"].as_str().unwrap();
+    for tarball in [main, platform] {
+        let pkg: Value = serde_json::from_str(&tar_file(tarball, "package.json")).unwrap();
+        assert_eq!(pkg["license"], "MIT OR Apache-2.0", "{}", tarball.display());
+        let url = pkg["repository"]["url"].as_str().unwrap();
+        assert_eq!(
+            url,
+            format!("git+{repository}.git"),
+            "{}",
+            tarball.display()
+        );
+        assert!(tar_file(tarball, "LICENSE-MIT").contains("the stepup authors"));
+        assert!(tar_file(tarball, "LICENSE-APACHE").contains("Apache License"));
+    }
+}
+
+/// npm/README.md's recipe for local tarballs: the main package saved, the
+/// platform package installed for this machine only, not saved.
+#[test]
+fn the_local_tarball_recipe_pins_no_platform() {
+    if !npm_or_skip() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let cache = tmp.path().join("npm-cache");
+    let (main, platform) = packed();
+    let app = tmp.path().join("app");
+    project(&app, &cache, &[]);
+    for (save, tarball) in [("--save-dev", main), ("--no-save", platform)] {
+        let run = npm_command("npm", &app, &cache)
+            .args(["install", "--no-audit", "--no-fund", "--offline", save])
+            .arg(tarball)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", describe("npm install", &run));
+    }
+    let pkg = read_json(&app.join("package.json"));
+    let deps: Vec<&String> = pkg["devDependencies"].as_object().unwrap().keys().collect();
+    assert_eq!(deps, ["stepup"], "{pkg}");
+    assert!(pkg.get("dependencies").is_none(), "{pkg}");
+    let version = npx(&app, &cache, &["--version"]);
+    assert!(
+        version.status.success(),
+        "{}",
+        describe("npx stepup", &version)
     );
 }
 
@@ -355,7 +443,11 @@ fn package_templates_agree() {
         } else {
             "stepup"
         };
-        assert_eq!(pkg["files"], serde_json::json!([exe]), "{platform}");
+        assert_eq!(
+            pkg["files"],
+            serde_json::json!([exe, "LICENSE-MIT", "LICENSE-APACHE"]),
+            "{platform}"
+        );
         platforms.insert(format!("stepup-{platform}"));
     }
     let listed: BTreeSet<String> = optional.keys().cloned().collect();

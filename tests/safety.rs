@@ -410,7 +410,7 @@ fn a_stale_temporary_file_is_reported_and_never_scanned() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("scanned 1 files"), "{stderr}");
+    assert!(stderr.contains("scanned 1 file ("), "{stderr}");
 }
 
 /// Files git holds no copy of (ignored, untracked) are not rewritten without

@@ -61,7 +61,7 @@ fn interactive_review_writes_what_was_accepted() {
         .unwrap();
     p.send_line("q").unwrap();
     p.exp_string("1 of 4 changes accepted").unwrap();
-    p.exp_string("1 files changed").unwrap();
+    p.exp_string("1 file changed").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), 0);
     assert!(migrated(dir.path(), "src/a.tsx"));

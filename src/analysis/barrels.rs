@@ -36,6 +36,13 @@ pub trait Workspace: Sync {
     fn config_unusable(&self, _from_dir: &Path) -> bool {
         false
     }
+    /// False only when the module at `path` certainly has no `export *`
+    /// line and, when `name` is given, certainly does not name it (a test of
+    /// its text): such a module need not be parsed to follow a re-export
+    /// chain. The default answers true (parse and see).
+    fn may_export(&self, _path: &Path, _name: Option<&str>) -> bool {
+        true
+    }
 }
 
 /// A workspace with no project around the file: nothing resolves.
@@ -84,7 +91,7 @@ pub fn lookup<'w>(
     Some(BarrelImport {
         ws,
         table,
-        stars: star_modules(ws, table, &path, 0),
+        stars: star_modules(ws, table, &path),
         path,
     })
 }
@@ -112,7 +119,7 @@ fn origin(
     name: &str,
     depth: usize,
 ) -> Option<DynamicImport> {
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH || (depth > 0 && !ws.may_export(path, Some(name))) {
         return None;
     }
     let m = ws.module_exports(path)?;
@@ -140,20 +147,96 @@ fn origin(
     m.stars.iter().find_map(|spec| through(spec, name))
 }
 
-/// Dynamic modules whose every export the module at `path` re-exports.
-fn star_modules(ws: &dyn Workspace, table: &Table, path: &Path, depth: usize) -> Vec<String> {
-    let (Some(m), Some(dir)) = (ws.module_exports(path), path.parent()) else {
-        return vec![];
-    };
+/// Dynamic modules whose every export the module at `path` re-exports, in
+/// the order the `export *` lines give them, depth first. Each module of the
+/// graph is visited once: a graph of shared barrels (every package's
+/// `index.ts` re-exporting the same folders) would otherwise be walked once
+/// per path through it, exponentially many.
+fn star_modules(ws: &dyn Workspace, table: &Table, path: &Path) -> Vec<String> {
     let mut out = Vec::new();
+    let mut seen = HashSet::from([path.to_path_buf()]);
+    collect_stars(ws, table, path, 0, &mut seen, &mut out);
+    out
+}
+
+fn collect_stars(
+    ws: &dyn Workspace,
+    table: &Table,
+    path: &Path,
+    depth: usize,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<String>,
+) {
+    let (Some(m), Some(dir)) = (ws.module_exports(path), path.parent()) else {
+        return;
+    };
     for spec in &m.stars {
         if table.is_dynamic_module(spec) {
-            out.push(spec.clone());
+            if !out.contains(spec) {
+                out.push(spec.clone());
+            }
         } else if depth < MAX_DEPTH
             && let Some(target) = ws.resolve(dir, spec)
+            && seen.insert(target.clone())
+            && ws.may_export(&target, None)
         {
-            out.extend(star_modules(ws, table, &target, depth + 1));
+            collect_stars(ws, table, &target, depth + 1, seen, out);
         }
     }
-    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::memory::MemoryWorkspace;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Counts the modules analysis asks for.
+    struct Counting(MemoryWorkspace, AtomicUsize);
+
+    impl Workspace for Counting {
+        fn resolve(&self, from_dir: &Path, specifier: &str) -> Option<PathBuf> {
+            self.0.resolve(from_dir, specifier)
+        }
+        fn module_exports(&self, path: &Path) -> Option<Arc<ModuleExports>> {
+            self.1.fetch_add(1, Ordering::Relaxed);
+            self.0.module_exports(path)
+        }
+        fn token_scopes(&self, dir: &Path) -> Option<Arc<HashSet<String>>> {
+            self.0.token_scopes(dir)
+        }
+    }
+
+    #[test]
+    fn a_diamond_of_star_barrels_is_walked_once_per_module() {
+        // Level i re-exports two modules that both re-export level i + 1:
+        // 2^7 paths (14 links, within MAX_DEPTH) lead to the last level,
+        // which re-exports the SDK.
+        let mut ws = MemoryWorkspace::new();
+        for i in 0..7 {
+            ws = ws
+                .with_file(
+                    format!("/p/{i}/index.ts"),
+                    "export * from './a';\nexport * from './b';\n",
+                )
+                .with_file(
+                    format!("/p/{i}/a.ts"),
+                    &format!("export * from '../{}';\n", i + 1),
+                )
+                .with_file(
+                    format!("/p/{i}/b.ts"),
+                    &format!("export * from '../{}';\n", i + 1),
+                );
+        }
+        ws = ws.with_file(
+            "/p/7/index.ts",
+            "export * from '@dynamic-labs/sdk-react-core';\n",
+        );
+        let counting = Counting(ws, AtomicUsize::new(0));
+        let table = Table::builtin();
+        let barrel = lookup(&counting, &table, Path::new("/p/app"), "../0").expect("a barrel");
+        assert_eq!(barrel.stars, ["@dynamic-labs/sdk-react-core"]);
+        let asked = counting.1.load(Ordering::Relaxed);
+        assert!(asked <= 2 * 22, "{asked} module look-ups for 22 modules");
+    }
 }

@@ -1,10 +1,10 @@
 //! `stepup check`: the CI lint.
 
 use super::{EXIT_ERROR, EXIT_FOUND, EXIT_OK, Streams, migrate_command, setup};
-use crate::cli::{CheckArgs, Format};
+use crate::cli::{CheckArgs, Format, MigrateArgs};
 use crate::finding::Severity;
 use crate::report::markdown::{Markdown, Mode};
-use crate::report::{Printer, Report, github, human, json, sarif};
+use crate::report::{Printer, Report, count, github, human, json, sarif};
 use anyhow::Result;
 use std::io::IsTerminal;
 
@@ -12,23 +12,23 @@ use std::io::IsTerminal;
 pub const DEFAULT_MAX_WARNINGS: i64 = -1;
 
 pub fn run(args: CheckArgs) -> Result<u8> {
+    if args.fix {
+        return fix(args);
+    }
     let opts = args.common.into_options(args.verbose);
+    super::check_stdin_args(&opts)?;
     let mut io = Streams::new(opts.color);
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let setup = setup(&opts, progress)?;
-    let mut engine = setup.engine;
-    let report = match crate::session::run(&mut engine, &setup.session) {
+    let report = match crate::session::run(&|chain| setup.engine(chain), &setup.session) {
         Ok(r) => r,
         Err(e) => {
             io.error(e);
             return Ok(io.exit_code(EXIT_ERROR));
         }
     };
-    let max_warnings = args
-        .max_warnings
-        .or(setup.max_warnings)
-        .unwrap_or(DEFAULT_MAX_WARNINGS);
-    let mut code = exit_code(&report, max_warnings);
+    let verdict = verdict(&report, args.max_warnings);
+    let mut code = verdict.code;
     match opts.format {
         Format::Human => {
             let findings = human::CheckReport {
@@ -40,8 +40,11 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             }
             if !opts.quiet {
                 io.err(&format!("{}\n", human::check_summary_line(&report.summary)));
+                // From stdin there is no file to write: an editor applies
+                // `migrate --stdin-filename` itself.
                 let (write, dry) = (migrate_command(&opts, true), migrate_command(&opts, false));
-                if let Some(hint) = human::fix_hint(&report.summary, &write, &dry) {
+                let hint = human::fix_hint(&report.summary, &write, &dry);
+                if let Some(hint) = hint.filter(|_| opts.stdin_filename.is_none()) {
                     io.err(&format!("{hint}\n"));
                 }
             }
@@ -60,21 +63,129 @@ pub fn run(args: CheckArgs) -> Result<u8> {
             }
         }
     }
+    if let Some(path) = &args.sarif_file
+        && let Err(e) = std::fs::write(path, sarif::Sarif.print(&report))
+    {
+        io.error(format_args!(
+            "cannot write the SARIF file {}: {e}",
+            path.display()
+        ));
+        code = EXIT_ERROR;
+    }
+    // Why the run fails on warnings, whatever the format and --quiet say.
+    for line in &verdict.over {
+        io.err(&format!("{line}\n"));
+    }
     Ok(io.exit_code(code))
 }
 
+/// `check --fix`: what `migrate --write` does (the same write, the same
+/// guards, the same report on stderr), then the exit code of `check` on
+/// what is left for a human.
+fn fix(args: CheckArgs) -> Result<u8> {
+    let migrate = MigrateArgs {
+        common: args.common,
+        write: true,
+        interactive: false,
+        verbose: args.verbose,
+        allow_dirty: args.allow_dirty,
+        allow_no_vcs: args.allow_no_vcs,
+        report: None,
+        typecheck: false,
+        keep_broken: false,
+        tsc: None,
+        tsconfig: None,
+    };
+    let max_warnings = args.max_warnings;
+    super::migrate::run_then(migrate, |report, io| {
+        // The rewritten findings are gone from the files: what remains.
+        let mut left = Report {
+            findings: report
+                .findings
+                .iter()
+                .filter(|f| !(f.fixable && written(report, &f.path)))
+                .cloned()
+                .collect(),
+            configs: report.configs.clone(),
+            ..Default::default()
+        };
+        left.problems = report.problems.clone();
+        let verdict = verdict(&left, max_warnings);
+        for line in &verdict.over {
+            io.err(&format!("{line}\n"));
+        }
+        verdict.code
+    })
+}
+
+fn written(report: &Report, path: &str) -> bool {
+    report
+        .file(path)
+        .and_then(|f| f.change.as_ref())
+        .is_some_and(|c| c.written)
+}
+
+/// The exit code of a check, and why it fails on warnings when it does.
+pub struct Verdict {
+    pub code: u8,
+    /// "N warnings exceed --max-warnings M" lines.
+    pub over: Vec<String>,
+}
+
 /// 2 on a problem that is an error; 1 on an error finding or more warnings
-/// than allowed (`max_warnings` -1: any number); suppressed findings do not count.
-fn exit_code(report: &Report, max_warnings: i64) -> u8 {
+/// than allowed; suppressed findings do not count. The allowance is
+/// `--max-warnings` for all the warnings of the run when given, else each
+/// config file's `max_warnings` for the warnings of the files it governs
+/// (-1, the default: any number).
+pub fn verdict(report: &Report, flag: Option<i64>) -> Verdict {
     if report.problems.iter().any(|p| p.is_error()) {
-        return EXIT_ERROR;
+        return Verdict {
+            code: EXIT_ERROR,
+            over: vec![],
+        };
     }
-    let count = |s| report.active().filter(|f| f.severity == s).count();
-    let too_many_warnings =
-        max_warnings >= 0 && count(Severity::Warning) as u64 > max_warnings as u64;
-    if count(Severity::Error) > 0 || too_many_warnings {
+    let warnings = |config: Option<Option<usize>>| {
+        report
+            .active()
+            .filter(|f| f.severity == Severity::Warning)
+            .filter(|f| config.is_none_or(|c| f.config == c))
+            .count()
+    };
+    let mut over = vec![];
+    match flag {
+        Some(max) => {
+            let n = warnings(None);
+            if max >= 0 && n as u64 > max as u64 {
+                over.push(format!(
+                    "{} {} --max-warnings {max}",
+                    count(n, "warning", "warnings"),
+                    if n == 1 { "exceeds" } else { "exceed" }
+                ));
+            }
+        }
+        None => {
+            for (i, c) in report.configs.iter().enumerate() {
+                let max = c.max_warnings.unwrap_or(DEFAULT_MAX_WARNINGS);
+                let n = warnings(Some(Some(i)));
+                if max >= 0 && n as u64 > max as u64 {
+                    over.push(format!(
+                        "{} under {} {} its max_warnings = {max}",
+                        count(n, "warning", "warnings"),
+                        c.display,
+                        if n == 1 { "exceeds" } else { "exceed" }
+                    ));
+                }
+            }
+        }
+    }
+    let errors = report
+        .active()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let code = if errors > 0 || !over.is_empty() {
         EXIT_FOUND
     } else {
         EXIT_OK
-    }
+    };
+    Verdict { code, over }
 }

@@ -11,9 +11,24 @@ use std::fs::File;
 use std::io::{IsTerminal, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-pub fn run(mut args: MigrateArgs) -> Result<u8> {
+pub fn run(args: MigrateArgs) -> Result<u8> {
+    run_then(args, |_, _| EXIT_OK)
+}
+
+/// `run`, then `after` decides the exit code from the report when the run
+/// itself succeeded (`check --fix`: what is left for a human).
+pub fn run_then(
+    mut args: MigrateArgs,
+    after: impl FnOnce(&Report, &mut Streams) -> u8,
+) -> Result<u8> {
     let common = std::mem::take(&mut args.common);
     let opts = common.into_options(args.verbose);
+    super::check_stdin_args(&opts)?;
+    if opts.stdin_filename.is_some() && (args.write || args.interactive || args.report.is_some()) {
+        bail!(
+            "--stdin-filename prints the rewritten source on stdout and writes no file: drop --write, -i and --report"
+        );
+    }
     if args.interactive && !std::io::stdin().is_terminal() {
         bail!(
             "--interactive asks on a terminal, and standard input is not one; use --write to apply every change"
@@ -25,14 +40,17 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
     let mut io = Streams::new(opts.color);
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let setup = setup(&opts, progress)?;
-    let mut engine = setup.engine;
-    let mut report = match crate::session::run(&mut engine, &setup.session) {
+    let mut report = match crate::session::run(&|chain| setup.engine(chain), &setup.session) {
         Ok(r) => r,
         Err(e) => {
             io.error(e);
             return Ok(io.exit_code(EXIT_ERROR));
         }
     };
+    if opts.stdin_filename.is_some() {
+        let code = print_stdin_result(&report, &setup, &opts, &mut io);
+        return Ok(io.exit_code(code));
+    }
     // JSON and SARIF are documents of their own on stdout: the dry run's
     // patch is in them (each file's `diff` and edits, SARIF fixes).
     let machine = matches!(opts.format, Format::Json | Format::Sarif);
@@ -87,6 +105,9 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
         ));
         code = EXIT_ERROR;
     }
+    if code == EXIT_OK {
+        code = after(&report, &mut io);
+    }
     Ok(io.exit_code(code))
 }
 
@@ -105,6 +126,42 @@ fn utf16_left_out_of_the_patch(report: &Report) -> Vec<Problem> {
             ))
         })
         .collect()
+}
+
+/// `migrate --stdin-filename PATH -`: the source as rewritten (or as it
+/// came, when nothing changes) on stdout, the findings on stderr.
+fn print_stdin_result(
+    report: &Report,
+    setup: &super::Setup,
+    opts: &Options,
+    io: &mut Streams,
+) -> u8 {
+    let file = report.files.first();
+    let text = match file.and_then(|f| f.change.as_ref()) {
+        Some(change) => change.rewritten.clone(),
+        None => {
+            String::from_utf8_lossy(setup.session.stdin_bytes().unwrap_or_default()).into_owned()
+        }
+    };
+    io.out(&text);
+    let findings = match opts.format {
+        Format::Human => human::CheckReport {
+            verbose: opts.verbose,
+        }
+        .print(report),
+        Format::Json => json::Json.print(report),
+        Format::Sarif => sarif::Sarif.print(report),
+        Format::Github => github::Github.print(report),
+    };
+    io.err(&findings);
+    for p in &report.problems {
+        io.err(&format!("{}: {}\n", p.path, p.message()));
+    }
+    if report.problems.iter().any(|p| p.is_error()) {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
 }
 
 fn write_options(args: &MigrateArgs, opts: &Options) -> WriteOptions {

@@ -6,17 +6,18 @@ pub mod migrate;
 pub mod review;
 
 use crate::cli::{Cli, Color, Command, ConfigChoice, Options};
-use crate::config::Config;
+use crate::config::{Config, ConfigSet};
 use crate::engine::Engine;
 use crate::session::SessionOptions;
-use crate::session::walk::{ConfigGlobs, display_path};
+use crate::session::walk::display_path;
 use crate::table::Table;
 use crate::workspace::resolve::normalize;
 use anstream::{AutoStream, ColorChoice};
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Exit codes, as ripgrep and ESLint use them.
 pub const EXIT_OK: u8 = 0;
@@ -28,6 +29,13 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Migrate(args) => migrate::run(args),
         Command::Check(args) => check::run(args),
+        Command::Completions { shell } => print_generated(|out| {
+            clap_complete::generate(shell, &mut crate::cli::command(), "stepup", out);
+            Ok(())
+        }),
+        Command::Man => {
+            print_generated(|out| clap_mangen::Man::new(crate::cli::command()).render(out))
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -38,69 +46,149 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// What a run is set up with: the engine (the table, the config's records
-/// and severities, `--rules`), the session's options, and the config's
-/// `max_warnings`.
-pub struct Setup {
-    pub engine: Engine,
-    pub session: SessionOptions,
-    pub max_warnings: Option<i64>,
+/// `-` and `--stdin-filename` go together: `-` alone as the path.
+pub fn check_stdin_args(opts: &Options) -> Result<()> {
+    let dash = opts.roots.iter().any(|r| r.as_os_str() == "-");
+    match (&opts.stdin_filename, dash) {
+        (Some(_), true) if opts.roots.len() == 1 => Ok(()),
+        (Some(_), _) => {
+            bail!("--stdin-filename reads the source from stdin: give `-` as the only PATH")
+        }
+        (None, true) => bail!(
+            "`-` reads the source from stdin only with --stdin-filename PATH (where the file would be)"
+        ),
+        (None, false) => Ok(()),
+    }
 }
 
-/// Resolve the config file and the table for `opts`. Flags override the
-/// config: `--include`/`--exclude` replace its lists, `--rules` records
-/// replace its records of the same name.
+/// The whole of stdin, up to one byte over the source size limit (the
+/// session then reports the source as too large).
+fn read_stdin() -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(crate::session::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .context("cannot read the source from stdin")?;
+    Ok(bytes)
+}
+
+/// Print a generated text (a completion script, the man page) on stdout.
+fn print_generated(generate: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Result<u8> {
+    let mut text = Vec::new();
+    generate(&mut text).context("cannot generate")?;
+    let mut io = Streams::new(Color::Never);
+    io.out(&String::from_utf8_lossy(&text));
+    Ok(io.exit_code(EXIT_OK))
+}
+
+/// What a run is set up with: the session's options (the walk finds the
+/// config files) and what every engine is built from: the shipped table,
+/// each config chain's records and severities, `--rules`, `--only`/`--skip`.
+pub struct Setup {
+    pub session: SessionOptions,
+    /// The `--rules` file: its path and its text.
+    rules: Option<(String, String)>,
+    only: Vec<String>,
+    skip: Vec<String>,
+}
+
+impl Setup {
+    /// The engine for the files a chain of config files governs (outermost
+    /// first). Flags override the configs: `--rules` records replace
+    /// theirs of the same name, `--only`/`--skip` turn rules off.
+    pub fn engine(&self, chain: &[&Config]) -> Result<Engine, String> {
+        let mut table = Table::builtin();
+        for c in chain {
+            table = c.apply_records(table).map_err(|e| e.to_string())?;
+        }
+        if let Some((path, text)) = &self.rules {
+            table = table
+                .with_extra(text)
+                .map_err(|e| format!("invalid rules file {path}: {e}"))?;
+        }
+        for c in chain {
+            c.apply_severity(&mut table).map_err(|e| e.to_string())?;
+        }
+        turn_off(&mut table, &self.only, &self.skip);
+        Ok(Engine::new(table))
+    }
+}
+
+/// `--only`: every other rule off; `--skip`: these off.
+fn turn_off(table: &mut Table, only: &[String], skip: &[String]) {
+    let ids: Vec<String> = table.rules.iter().map(|r| r.id.clone()).collect();
+    for id in ids {
+        let off = (!only.is_empty() && !only.contains(&id)) || skip.contains(&id);
+        if off {
+            let _ = table.set_level(&id, crate::table::Level::Off);
+        }
+    }
+}
+
+/// Resolve how config files are found, read `--rules`, and check the rule
+/// ids of `--only`/`--skip`.
 pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
-    let config_path = match &opts.config {
-        ConfigChoice::None => None,
-        ConfigChoice::File(p) => Some(p.clone()),
-        ConfigChoice::Find => crate::config::find(&opts.roots).map_err(anyhow::Error::msg)?,
-    };
-    let mut config = match &config_path {
-        Some(path) => {
+    let flags_include = !opts.walk.include.is_empty();
+    let flags_exclude = !opts.walk.exclude.is_empty();
+    let configs = match &opts.config {
+        ConfigChoice::None => ConfigSet::off(),
+        ConfigChoice::File(path) => {
             let display = display_path(&normalize(path), &normalize(Path::new(".")));
-            Some(Config::load(path, &display)?)
+            ConfigSet::fixed(path, &display, flags_include, flags_exclude)?
+        }
+        ConfigChoice::Find => ConfigSet::nearest(
+            |file| display_path(file, &normalize(Path::new("."))),
+            flags_include,
+            flags_exclude,
+        ),
+    };
+    let rules = match &opts.rules {
+        Some(path) => {
+            // The reason alone: read errors already name the file.
+            let text = crate::workspace::read::read_text(path)
+                .map_err(|e| anyhow::anyhow!("cannot read rules file {}: {e}", path.display()))?;
+            Some((path.display().to_string(), text))
         }
         None => None,
     };
-    let mut table = Table::builtin();
-    if let Some(c) = &mut config {
-        table = c.apply_records(table)?;
-    }
-    if let Some(path) = &opts.rules {
-        let text = crate::workspace::read::read_text(path)
-            .with_context(|| format!("cannot read rules file {}", path.display()))?;
-        table = table
-            .with_extra(&text)
-            .with_context(|| format!("invalid rules file {}", path.display()))?;
-    }
-    let mut walk = opts.walk.clone();
-    if let Some(c) = &config {
-        c.apply_severity(&mut table)?;
-        walk.config = Some(ConfigGlobs {
-            file: c.display.clone(),
-            dir: c.path.parent().unwrap_or(Path::new("/")).to_path_buf(),
-            include: if walk.include.is_empty() {
-                c.include.clone()
-            } else {
-                vec![]
-            },
-            exclude: if walk.exclude.is_empty() {
-                c.exclude.clone()
-            } else {
-                vec![]
-            },
-        });
-    }
-    Ok(Setup {
-        engine: Engine::new(table),
+    let stdin = match &opts.stdin_filename {
+        Some(path) => Some(crate::session::StdinSource {
+            path: path.clone(),
+            bytes: read_stdin()?,
+        }),
+        None => None,
+    };
+    let setup = Setup {
         session: SessionOptions {
+            stdin,
             roots: opts.roots.clone(),
-            walk,
+            walk: crate::session::walk::WalkOptions {
+                configs: Some(Arc::new(configs)),
+                ..opts.walk.clone()
+            },
             progress,
         },
-        max_warnings: config.and_then(|c| c.max_warnings),
-    })
+        rules,
+        only: opts.only.clone(),
+        skip: opts.skip.clone(),
+    };
+    // The rule ids are checked against the table the flags build on.
+    let table = setup.engine(&[]).map_err(anyhow::Error::msg)?;
+    for id in opts.only.iter().chain(&opts.skip) {
+        if table.table().rule_info(id).is_none() {
+            let flag = if opts.only.contains(id) {
+                "--only"
+            } else {
+                "--skip"
+            };
+            bail!(
+                "{flag} {id}: `{id}` is not a stepup rule (the rules are listed in the README's Rules section)"
+            );
+        }
+    }
+    Ok(setup)
 }
 
 /// How colour is decided for the human report and the review: `--color`
@@ -133,7 +221,13 @@ pub fn styled_stderr(flag: Color) -> AutoStream<std::io::Stderr> {
 /// what `check` found with these options: the same paths and the options
 /// that decide the findings.
 pub fn migrate_command(opts: &Options, write: bool) -> String {
-    let mut words = vec!["stepup".to_string(), "migrate".to_string()];
+    // Run through the npm launcher, the command is `npx stepup …` (the
+    // launcher says which runner started it).
+    let program = match std::env::var("STEPUP_LAUNCHER") {
+        Ok(runner) if !runner.trim().is_empty() => format!("{} stepup", runner.trim()),
+        _ => "stepup".to_string(),
+    };
+    let mut words = vec![program, "migrate".to_string()];
     if write {
         words.push("--write".into());
     }
@@ -157,6 +251,12 @@ pub fn migrate_command(opts: &Options, write: bool) -> String {
     }
     if opts.walk.no_ignore {
         words.push("--no-ignore".into());
+    }
+    for rule in &opts.only {
+        flag(&mut words, "--only", rule);
+    }
+    for rule in &opts.skip {
+        flag(&mut words, "--skip", rule);
     }
     // The paths as every output shows them: relative to the working directory.
     let cwd = normalize(Path::new("."));

@@ -2,7 +2,7 @@
 //! (anstyle); the command writes it through a stream that keeps or strips
 //! them (anstream), as the terminal, `--color` and the environment say.
 
-use super::{Located, Printer, Report, Summary};
+use super::{Located, Printer, Report, Summary, count};
 use crate::finding::Severity;
 use anstyle::{AnsiColor, Style};
 
@@ -51,12 +51,12 @@ pub fn summary_line(s: &Summary, write: bool) -> String {
     let secs = s.elapsed_ms as f64 / 1000.0;
     let verb = if write { "changed" } else { "to change" };
     format!(
-        "scanned {} files ({} with Dynamic imports) in {secs:.2}s; {} files {verb}, {} edits; {} need review{}",
-        s.files_scanned,
+        "scanned {} ({} with Dynamic imports) in {secs:.2}s; {} {verb}, {}; {} review{}",
+        count(s.files_scanned, "file", "files"),
         s.files_with_dynamic_imports,
-        s.files_changed,
-        s.edits,
-        s.manual,
+        count(s.files_changed, "file", "files"),
+        count(s.edits, "edit", "edits"),
+        count(s.manual, "needs", "need"),
         suppressed_note(s)
     )
 }
@@ -64,15 +64,13 @@ pub fn summary_line(s: &Summary, write: bool) -> String {
 /// `check`'s summary: what was found (nothing changes).
 pub fn check_summary_line(s: &Summary) -> String {
     let secs = s.elapsed_ms as f64 / 1000.0;
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
-        "scanned {} files ({} with Dynamic imports) in {secs:.2}s; {} ({}, {}, {} info): {} fixable, {} to review{}",
-        s.files_scanned,
+        "scanned {} ({} with Dynamic imports) in {secs:.2}s; {} ({}, {}, {} info): {} fixable, {} to review{}",
+        count(s.files_scanned, "file", "files"),
         s.files_with_dynamic_imports,
-        plural(s.findings, "finding", "findings"),
-        plural(s.errors, "error", "errors"),
-        plural(s.warnings, "warning", "warnings"),
+        count(s.findings, "finding", "findings"),
+        count(s.errors, "error", "errors"),
+        count(s.warnings, "warning", "warnings"),
         s.infos,
         s.fixable,
         s.manual,
@@ -84,13 +82,13 @@ pub fn check_summary_line(s: &Summary) -> String {
 /// command that does it (`write`), and the one that shows the diff (`dry`).
 pub fn fix_hint(s: &Summary, write: &str, dry: &str) -> Option<String> {
     (s.fixable > 0).then(|| {
-        let what = if s.fixable == 1 {
-            "1 finding is fixable".to_string()
+        let (what, them) = if s.fixable == 1 {
+            ("1 finding is fixable".to_string(), "it")
         } else {
-            format!("{} findings are fixable", s.fixable)
+            (format!("{} findings are fixable", s.fixable), "them")
         };
         let write = paint(Style::new().bold(), write);
-        format!("{what}: run `{write}` to fix them (`{dry}` shows the diff first)")
+        format!("{what}: run `{write}` to fix {them} (`{dry}` shows the diff first)")
     })
 }
 

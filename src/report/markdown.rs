@@ -163,7 +163,8 @@ fn changed_files(report: &Report, out: &mut String) {
     if !changed.is_empty() {
         out.push_str("\n## Changed files\n\n");
         for (r, c) in changed {
-            out.push_str(&format!("- `{}` ({} edits)\n", r.display, c.edit_count));
+            let edits = super::count(c.edit_count, "edit", "edits");
+            out.push_str(&format!("- `{}` ({edits})\n", r.display));
         }
     }
 }

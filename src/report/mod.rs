@@ -32,6 +32,9 @@ pub struct Located {
     pub message: String,
     /// The reason of the `stepup-ignore` directive that suppresses it.
     pub suppressed: Option<String>,
+    /// The config file that governs the file (an index into `Report::configs`).
+    #[serde(skip)]
+    pub config: Option<usize>,
 }
 
 impl Located {
@@ -229,6 +232,17 @@ pub struct Report {
     pub summary: Summary,
     /// The rule catalog of the run's migration table.
     pub catalog: Vec<RuleInfo>,
+    /// The config files that govern the files, in the order they were found.
+    pub configs: Vec<ConfigInfo>,
+}
+
+/// A config file of the run, as the exit code needs it.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigInfo {
+    /// The file, relative to the working directory.
+    pub display: String,
+    /// Its `max_warnings`, or the one it extends.
+    pub max_warnings: Option<i64>,
 }
 
 impl Report {
@@ -279,6 +293,11 @@ impl Report {
         self.active()
             .filter(|f| !f.fixable && f.severity == Severity::Info)
     }
+}
+
+/// `n` and the noun in the number `n` takes: "1 file", "2 files".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A format: a report in, text out.

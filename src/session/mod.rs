@@ -6,11 +6,14 @@ pub mod walk;
 
 use crate::analysis::LineIndex;
 use crate::analysis::barrels;
+use crate::config::{self, Config, Loaded};
 use crate::encoding;
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
-use crate::report::{Change, FileOutcome, Located, Problem, ProblemKind, Report, Summary};
+use crate::report::{
+    Change, ConfigInfo, FileOutcome, Located, Problem, ProblemKind, Report, Summary,
+};
 use crate::workspace::FsWorkspace;
 use crate::workspace::manifest::{self, Manifest, SourceUse, UseDetector};
 use crate::workspace::read::open_regular;
@@ -31,10 +34,25 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 const KEEP_BYTES: usize = 64 << 20;
 
 pub struct SessionOptions {
+    /// `--stdin-filename PATH -`: the one source, read from stdin, as if at PATH.
+    pub stdin: Option<StdinSource>,
     pub roots: Vec<PathBuf>,
     pub walk: WalkOptions,
     /// Draw a progress line on stderr (a terminal).
     pub progress: bool,
+}
+
+/// A source read from stdin, and the path it is treated as being at.
+pub struct StdinSource {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl SessionOptions {
+    /// The source read from stdin, if the run reads one.
+    pub fn stdin_bytes(&self) -> Option<&[u8]> {
+        self.stdin.as_ref().map(|s| &s.bytes[..])
+    }
 }
 
 /// A path that could not be scanned at all (a usage error).
@@ -42,34 +60,95 @@ pub struct SessionOptions {
 #[error("{0}")]
 pub struct ScanError(pub String);
 
+/// Builds the engine for the files a chain of config files governs
+/// (outermost first; empty for files no config governs).
+pub type EngineFactory<'a> = &'a dyn Fn(&[&Config]) -> Result<Engine, String>;
+
+/// The engines of a run: one per config file, and one for the files no
+/// config governs (index 0).
+struct Engines(Vec<Engine>);
+
+impl Engines {
+    fn build(make: EngineFactory, loaded: &[Loaded]) -> Result<Engines, ScanError> {
+        let mut engines = vec![make(&[]).map_err(ScanError)?];
+        for i in 0..loaded.len() {
+            engines.push(make(&config::chain(loaded, i)).map_err(ScanError)?);
+        }
+        Ok(Engines(engines))
+    }
+
+    fn of(&self, config: Option<usize>) -> &Engine {
+        &self.0[config.map_or(0, |i| i + 1)]
+    }
+
+    /// The rules of every engine, each id once.
+    fn catalog(&self) -> Vec<crate::table::RuleInfo> {
+        let mut catalog: Vec<crate::table::RuleInfo> = Vec::new();
+        for engine in &self.0 {
+            for rule in &engine.table().rules {
+                if !catalog.iter().any(|r| r.id == rule.id) {
+                    catalog.push(rule.clone());
+                }
+            }
+        }
+        catalog
+    }
+}
+
 /// Run the whole analysis. A path that does not exist is an error; a file
 /// that cannot be read is a problem in the report and the rest goes on.
-pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanError> {
+pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanError> {
     let started = Instant::now();
     let workspace = FsWorkspace::new();
     let (targets, manifests, mut problems) = discover_all(opts)?;
+    let loaded = match &opts.walk.configs {
+        Some(configs) => configs
+            .finish()
+            .map_err(|errors| ScanError(errors.join("\nstepup: ")))?,
+        None => vec![],
+    };
+    let mut engines = Engines::build(make, &loaded)?;
     let progress = Progress::start(targets.len(), opts.progress);
-    let mut firsts = first_pass(&targets, engine, &progress);
-    learn_aliases(engine, &workspace, &targets, &mut firsts);
+    let mut firsts = first_pass(&targets, &engines, &progress);
+    learn_aliases(&mut engines, &workspace, &targets, &mut firsts);
     progress.next_pass(firsts.iter().filter(|f| f.candidate).count());
-    let detector = UseDetector::new(engine.table());
-    let files: Vec<FileOutcome> = targets
-        .par_iter()
-        .zip(firsts.into_par_iter())
-        .filter(|(_, first)| first.candidate)
-        .map(|(t, first)| {
-            let outcome = process_file(engine, &workspace, &detector, t, first.bytes);
-            progress.tick();
-            outcome
-        })
-        .collect();
+    let files: Vec<FileOutcome> = {
+        let detectors: Vec<UseDetector> = engines
+            .0
+            .iter()
+            .map(|e| UseDetector::new(e.table()))
+            .collect();
+        targets
+            .par_iter()
+            .zip(firsts.into_par_iter())
+            .filter(|(_, first)| first.candidate)
+            .map(|(t, first)| {
+                let detector = &detectors[t.config.map_or(0, |i| i + 1)];
+                let outcome =
+                    process_file(engines.of(t.config), &workspace, detector, t, first.bytes);
+                progress.tick();
+                outcome
+            })
+            .collect()
+    };
     progress.finish();
     let mut report = Report {
         summary: Summary {
             files_scanned: targets.len(),
             ..Default::default()
         },
-        catalog: engine.table().rules.clone(),
+        catalog: engines.catalog(),
+        configs: loaded
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ConfigInfo {
+                display: l.config.display.clone(),
+                max_warnings: config::chain(&loaded, i)
+                    .iter()
+                    .rev()
+                    .find_map(|c| c.max_warnings),
+            })
+            .collect(),
         ..Default::default()
     };
     for f in files {
@@ -82,7 +161,7 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
         problems.extend(f.problem.clone());
         report.files.push(f);
     }
-    project_checks(engine, &manifests, &mut report, &mut problems);
+    project_checks(&engines, &manifests, &mut report, &mut problems);
     // A legacy name imported through a specifier that does not resolve is
     // only a warning, unless a project file above it could not be used:
     // then the alias it declared may be why, and the run cannot pass.
@@ -134,8 +213,9 @@ fn holds(root: &Path, cwd: &Path) -> bool {
     cwd.starts_with(root) || root.canonicalize().is_ok_and(|real| cwd.starts_with(real))
 }
 
-/// What the walk found: source files, package.json files, unreadable directories.
-type Discovered = (Vec<Target>, Vec<Manifest>, Vec<Problem>);
+/// What the walk found: source files, package.json files (with the config
+/// governing each), unreadable directories.
+type Discovered = (Vec<Target>, Vec<(Manifest, Option<usize>)>, Vec<Problem>);
 
 /// Every file and package.json under every root, in a fixed order, each
 /// with its path as the user sees it: relative to the working directory. A
@@ -150,6 +230,10 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     let mut targets = Vec::new();
     let mut manifests = Vec::new();
     let mut problems = Vec::new();
+    if let Some(stdin) = &opts.stdin {
+        targets.extend(stdin_target(stdin, &cwd, &opts.walk)?);
+        return Ok((targets, manifests, problems));
+    }
     for root in &opts.roots {
         let absolute = normalize(root);
         let base = walk::display_path(&absolute, &cwd);
@@ -164,9 +248,14 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
             }
         }
         targets.extend(d.targets);
-        manifests.extend(d.manifests.into_iter().map(|t| Manifest {
-            path: t.path,
-            display: t.display,
+        manifests.extend(d.manifests.into_iter().map(|t| {
+            (
+                Manifest {
+                    path: t.path,
+                    display: t.display,
+                },
+                t.config,
+            )
         }));
         let shown = if base.is_empty() { "." } else { &base };
         problems.extend(
@@ -183,14 +272,42 @@ fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     if opts.roots.len() > 1 {
         let mut seen = std::collections::HashSet::new();
         targets.retain(|t| file_id(&t.path).is_none_or(|id| seen.insert(id)));
-        manifests.retain(|m| file_id(&m.path).is_none_or(|id| seen.insert(id)));
+        manifests.retain(|(m, _)| file_id(&m.path).is_none_or(|id| seen.insert(id)));
     }
     // The same file under two roots (`src src/a.ts`) is one file.
     targets.sort_by(|a, b| a.display.cmp(&b.display));
     targets.dedup_by(|a, b| a.path == b.path);
-    manifests.sort_by(|a, b| a.display.cmp(&b.display));
-    manifests.dedup_by(|a, b| a.path == b.path);
+    manifests.sort_by(|a, b| a.0.display.cmp(&b.0.display));
+    manifests.dedup_by(|a, b| a.0.path == b.0.path);
     Ok((targets, manifests, problems))
+}
+
+/// The target for a source read from stdin: the path it stands for, which
+/// need not exist (an unsaved buffer); none when its config excludes it.
+fn stdin_target(
+    stdin: &StdinSource,
+    cwd: &Path,
+    walk: &WalkOptions,
+) -> Result<Option<Target>, ScanError> {
+    let path = normalize(&stdin.path);
+    let display = walk::display_path(&path, cwd);
+    if Lang::from_path(&path).is_none() {
+        return Err(ScanError(format!(
+            "--stdin-filename {display}: not a JavaScript or TypeScript file name \
+             (.js .jsx .ts .tsx .mjs .cjs .mts .cts)"
+        )));
+    }
+    let configs = walk.configs.as_deref();
+    if configs.is_some_and(|c| c.excluded(&path, false)) {
+        return Ok(None);
+    }
+    Ok(Some(Target {
+        config: configs.and_then(|c| c.governing(&path, false)),
+        path,
+        display,
+        display_raw: None,
+        stdin: Some(std::sync::Arc::new(stdin.bytes.clone())),
+    }))
 }
 
 /// What makes two paths the same name of a file: the physical path (symbolic
@@ -211,7 +328,7 @@ struct FirstPass {
 
 /// Read each file once (never one over the size limit: its size is checked
 /// first) and test it against the prefilter.
-fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<FirstPass> {
+fn first_pass(targets: &[Target], engines: &Engines, progress: &Progress) -> Vec<FirstPass> {
     let kept_total = AtomicUsize::new(0);
     targets
         .par_iter()
@@ -223,7 +340,7 @@ fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<F
             let first = BUF.with(|buf| {
                 let mut buf = buf.borrow_mut();
                 buf.clear();
-                if read_source(&t.path, &mut buf).is_err() {
+                if read_source(t, &mut buf).is_err() {
                     // Pass 2 reads it again and reports why.
                     return FirstPass {
                         candidate: true,
@@ -232,7 +349,7 @@ fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<F
                     };
                 }
                 let scan = encoding::scannable(&buf);
-                let candidate = engine.is_candidate(&scan);
+                let candidate = engines.of(t.config).is_candidate(&scan);
                 let keep = candidate
                     && kept_total.fetch_add(buf.len(), Ordering::Relaxed) + buf.len() <= KEEP_BYTES;
                 FirstPass {
@@ -255,7 +372,15 @@ enum SourceError {
 
 /// Read a source file into `buf`: only a regular file, only up to the limit
 /// (the size is taken from the open handle before anything is read).
-fn read_source(path: &Path, buf: &mut Vec<u8>) -> Result<(), SourceError> {
+fn read_source(t: &Target, buf: &mut Vec<u8>) -> Result<(), SourceError> {
+    if let Some(bytes) = &t.stdin {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(SourceError::TooLarge(bytes.len() as u64));
+        }
+        buf.extend_from_slice(bytes);
+        return Ok(());
+    }
+    let path = &t.path;
     let mut file = open_regular(path).map_err(|e| match e {
         crate::workspace::read::ReadError::Io(io) => SourceError::Io(io),
         other => SourceError::Io(std::io::Error::other(other.to_string())),
@@ -279,7 +404,7 @@ fn read_source(path: &Path, buf: &mut Vec<u8>) -> Result<(), SourceError> {
 /// too: learn those names, and test the files pass 1 let go again when the
 /// names widen the prefilter. Only candidates are parsed here.
 fn learn_aliases(
-    engine: &mut Engine,
+    engines: &mut Engines,
     workspace: &FsWorkspace,
     targets: &[Target],
     firsts: &mut [FirstPass],
@@ -290,25 +415,30 @@ fn learn_aliases(
         .filter(|(_, f)| f.barrel_shaped)
         .flat_map_iter(|(t, _)| {
             let path = normalize(&t.path);
-            barrels::aliases(&workspace.for_file(&path), engine.table(), &path)
+            let table = engines.of(t.config).table();
+            barrels::aliases(&workspace.for_file(&path), table, &path)
         })
         .collect();
     if aliases.is_empty() {
         return;
     }
-    engine.add_aliases(aliases);
-    if !engine.aliases_widen_prefilter() {
+    for engine in &mut engines.0 {
+        engine.add_aliases(aliases.iter().cloned());
+    }
+    if !engines.0.iter().any(|e| e.aliases_widen_prefilter()) {
         return;
     }
-    let engine = &*engine;
+    let engines = &*engines;
     firsts
         .par_iter_mut()
         .zip(targets)
         .filter(|(f, _)| !f.candidate)
         .for_each(|(f, t)| {
             let mut buf = Vec::new();
-            f.candidate = read_source(&t.path, &mut buf).is_ok()
-                && engine.is_candidate(&encoding::scannable(&buf));
+            f.candidate = read_source(t, &mut buf).is_ok()
+                && engines
+                    .of(t.config)
+                    .is_candidate(&encoding::scannable(&buf));
         });
 }
 
@@ -356,7 +486,7 @@ fn process_file(
     let result = engine.process(&text, lang, &env);
     outcome.has_dynamic_import = result.has_dynamic_import;
     outcome.needs_api_core = result.needs_api_core;
-    outcome.findings = locate(&result, &text, &t.display);
+    outcome.findings = locate(&result, &text, &t.display, t.config);
     let rules: Vec<(&str, Severity)> = result
         .findings
         .iter()
@@ -395,14 +525,17 @@ fn source_text(
         Some(b) => b,
         None => {
             let mut buf = Vec::new();
-            match read_source(&t.path, &mut buf) {
+            match read_source(t, &mut buf) {
                 Ok(()) => buf,
                 Err(SourceError::Io(e)) => return Err(ProblemKind::Unreadable(e.to_string())),
                 Err(SourceError::TooLarge(size)) => {
                     return Err(ProblemKind::TooLarge {
                         size,
                         limit: MAX_FILE_BYTES,
-                        legacy: streamed_names_legacy_api(engine, &t.path),
+                        legacy: match &t.stdin {
+                            Some(bytes) => engine.names_legacy_api(bytes),
+                            None => streamed_names_legacy_api(engine, &t.path),
+                        },
                     });
                 }
             }
@@ -458,7 +591,12 @@ fn skipped(mut outcome: FileOutcome, kind: ProblemKind) -> FileOutcome {
 }
 
 /// 1-based lines and columns for the engine's byte offsets.
-fn locate(result: &SourceOutcome, text: &str, display: &str) -> Vec<Located> {
+fn locate(
+    result: &SourceOutcome,
+    text: &str,
+    display: &str,
+    config: Option<usize>,
+) -> Vec<Located> {
     // Offsets are into the text after the BOM.
     let (_, body) = split_bom(text);
     let lines = LineIndex::new(body);
@@ -482,15 +620,17 @@ fn locate(result: &SourceOutcome, text: &str, display: &str) -> Vec<Located> {
                 fixable: f.fixable,
                 message: f.message.clone(),
                 suppressed: f.suppressed.clone(),
+                config,
             }
         })
         .collect()
 }
 
-/// The package.json checks, with the files that need sdk-api-core.
+/// The package.json checks, with the files that need sdk-api-core: each
+/// package.json under the rules of the config that governs it.
 fn project_checks(
-    engine: &Engine,
-    manifests: &[Manifest],
+    engines: &Engines,
+    manifests: &[(Manifest, Option<usize>)],
     report: &mut Report,
     problems: &mut Vec<Problem>,
 ) {
@@ -504,30 +644,46 @@ fn project_checks(
             needs_api_core: f.needs_api_core,
         })
         .collect();
-    let table = engine.table();
-    let (findings, manifest_problems) = manifest::check(manifests, table, &sources);
-    // package.json holds no comments: the config alone decides on these.
-    report.findings.extend(
-        findings
-            .into_iter()
-            .filter(|f| !table.is_off(f.rule))
-            .map(|f| Located {
-                path: f.path,
-                line: f.line,
-                column: f.column,
-                end_line: f.line,
-                rule: f.rule,
-                severity: table
-                    .configured_severity(f.rule)
-                    .unwrap_or(Severity::Warning),
-                fixable: false,
-                message: f.message,
-                suppressed: None,
-            }),
-    );
-    problems.extend(
-        manifest_problems
-            .into_iter()
-            .map(|(path, message)| Problem::new(path, ProblemKind::Project(message))),
-    );
+    let mut groups: Vec<Option<usize>> = manifests.iter().map(|(_, c)| *c).collect();
+    groups.sort();
+    groups.dedup();
+    let all: Vec<Manifest> = manifests.iter().map(|(m, _)| m.clone()).collect();
+    for config in groups {
+        // The checks see every package.json (a package's nearest one decides
+        // for it); each keeps the findings of the files it governs.
+        let governed: std::collections::HashSet<&str> = manifests
+            .iter()
+            .filter(|(_, c)| *c == config)
+            .map(|(m, _)| m.display.as_str())
+            .collect();
+        let table = engines.of(config).table();
+        let (mut findings, mut manifest_problems) = manifest::check(&all, table, &sources);
+        findings.retain(|f| governed.contains(f.path.as_str()));
+        manifest_problems.retain(|(path, _)| governed.contains(path.as_str()));
+        // package.json holds no comments: the config alone decides on these.
+        report.findings.extend(
+            findings
+                .into_iter()
+                .filter(|f| !table.is_off(f.rule))
+                .map(|f| Located {
+                    path: f.path,
+                    line: f.line,
+                    column: f.column,
+                    end_line: f.line,
+                    rule: f.rule,
+                    severity: table
+                        .configured_severity(f.rule)
+                        .unwrap_or(Severity::Warning),
+                    fixable: false,
+                    message: f.message,
+                    suppressed: None,
+                    config,
+                }),
+        );
+        problems.extend(
+            manifest_problems
+                .into_iter()
+                .map(|(path, message)| Problem::new(path, ProblemKind::Project(message))),
+        );
+    }
 }

@@ -1,10 +1,11 @@
 //! Discovery: which files under the given paths stepup looks at.
 
+use crate::config::ConfigSet;
 use crate::lang::Lang;
 use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Directories that hold dependencies or build output, skipped by default.
 const SKIPPED_DIRS: &[&str] = &["node_modules", ".next", "dist", "build", "coverage", ".git"];
@@ -16,19 +17,8 @@ pub struct WalkOptions {
     /// Globs relative to each scanned directory (`--include`, `--exclude`).
     pub include: Vec<String>,
     pub exclude: Vec<String>,
-    /// Globs of a config file, relative to its directory.
-    pub config: Option<ConfigGlobs>,
-}
-
-/// `include`/`exclude` of a config file: they apply under its directory, to
-/// files named on the command line too.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigGlobs {
-    /// The config file, for messages.
-    pub file: String,
-    pub dir: PathBuf,
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
+    /// The config files: which governs each file, and their globs.
+    pub configs: Option<Arc<ConfigSet>>,
 }
 
 /// A file to process, with the path to show the user.
@@ -39,6 +29,10 @@ pub struct Target {
     /// The display path's bytes when they are not valid UTF-8 (`display`
     /// then has U+FFFD in their place): patches name the file by these.
     pub display_raw: Option<Vec<u8>>,
+    /// The config file that governs it (an index into the run's configs).
+    pub config: Option<usize>,
+    /// Its bytes, when they come from stdin (`--stdin-filename`).
+    pub stdin: Option<Arc<Vec<u8>>>,
 }
 
 impl Target {
@@ -57,6 +51,8 @@ impl Target {
             path,
             display,
             display_raw,
+            config: None,
+            stdin: None,
         }
     }
 }
@@ -84,11 +80,11 @@ pub struct Discovery {
 pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery, String> {
     let shown = if base.is_empty() { "." } else { base };
     let meta = std::fs::metadata(root).map_err(|e| format!("cannot scan {shown}: {e}"))?;
-    let config = config_override(opts)?;
+    let configs = opts.configs.clone();
     if meta.is_file() {
-        return discover_file(root, base, config.as_ref());
+        return discover_file(root, base, configs.as_deref());
     }
-    let builder = walker(root, opts, config.clone())?;
+    let builder = walker(root, opts, configs.clone())?;
     // Walk in parallel (ripgrep's walker); the order is fixed by sorting after.
     let found: Mutex<Discovery> = Mutex::new(Discovery {
         targets: vec![],
@@ -98,6 +94,7 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
     });
     builder.build_parallel().run(|| {
         let found = &found;
+        let configs = configs.as_deref();
         Box::new(move |entry| {
             match entry {
                 Ok(e) => {
@@ -114,7 +111,8 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
                         && !path.components().any(|c| c.as_os_str() == "node_modules");
                     let source = Lang::from_path(&path).is_some() && !is_minified_name(&path);
                     if stale || manifest || source {
-                        let t = Target::new(path, root, base);
+                        let mut t = Target::new(path, root, base);
+                        t.config = configs.and_then(|c| c.governing(&t.path, false));
                         let mut f = found.lock().expect("walk results");
                         match (stale, manifest) {
                             (true, _) => f.stale.push(t),
@@ -134,7 +132,7 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
     });
     let mut d = found.into_inner().expect("walk results");
     if !opts.no_ignore {
-        add_tracked_ignored(&mut d, root, base, opts, config.as_ref())?;
+        add_tracked_ignored(&mut d, root, base, opts, configs.as_deref())?;
     }
     if d.targets.is_empty() && d.errors.is_empty() {
         return Err(format!(
@@ -159,7 +157,7 @@ fn add_tracked_ignored(
     root: &Path,
     base: &str,
     opts: &WalkOptions,
-    config: Option<&Override>,
+    configs: Option<&ConfigSet>,
 ) -> Result<(), String> {
     let listed = tracked_ignored(root);
     if listed.is_empty() {
@@ -179,20 +177,26 @@ fn add_tracked_ignored(
                 || name.to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n))
         });
         let path = root.join(&rel);
-        let excluded = |o: &Override| o.matched(&path, false).is_ignore();
         if skipped
             || known.contains(&path)
-            || globs.as_ref().is_some_and(excluded)
-            || config.is_some_and(excluded)
+            || globs
+                .as_ref()
+                .is_some_and(|o| o.matched(&path, false).is_ignore())
+            || configs.is_some_and(|c| c.excluded(&path, false))
             || !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
         {
             continue;
         }
         let name = rel.file_name().unwrap_or_default();
-        if name == "package.json" {
-            d.manifests.push(Target::new(path, root, base));
-        } else if Lang::from_path(&path).is_some() && !is_minified_name(&path) {
-            d.targets.push(Target::new(path, root, base));
+        let manifest = name == "package.json";
+        if manifest || (Lang::from_path(&path).is_some() && !is_minified_name(&path)) {
+            let mut t = Target::new(path, root, base);
+            t.config = configs.and_then(|c| c.governing(&t.path, false));
+            if manifest {
+                d.manifests.push(t);
+            } else {
+                d.targets.push(t);
+            }
         }
     }
     Ok(())
@@ -247,7 +251,11 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 /// it; a declaration file or one the config excludes is skipped quietly (a
 /// git hook passes whatever was staged); any other file must be JS/TS or a
 /// package.json.
-fn discover_file(path: &Path, base: &str, config: Option<&Override>) -> Result<Discovery, String> {
+fn discover_file(
+    path: &Path,
+    base: &str,
+    configs: Option<&ConfigSet>,
+) -> Result<Discovery, String> {
     let mut out = Discovery {
         targets: vec![],
         manifests: vec![],
@@ -260,9 +268,10 @@ fn discover_file(path: &Path, base: &str, config: Option<&Override>) -> Result<D
         target.display_raw = relative_display_raw(path, Path::new(""));
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if config.is_some_and(|c| c.matched(path, false).is_ignore()) {
+    if configs.is_some_and(|c| c.excluded(path, false)) {
         return Ok(out);
     }
+    target.config = configs.and_then(|c| c.governing(path, false));
     if name == "package.json" {
         out.manifests.push(target);
     } else if Lang::from_path(path).is_some() {
@@ -283,32 +292,12 @@ fn is_declaration_name(name: &str) -> bool {
         .any(|ext| name.ends_with(ext))
 }
 
-/// A config file's include/exclude globs, matched from its directory.
-fn config_override(opts: &WalkOptions) -> Result<Option<Override>, String> {
-    let Some(c) = &opts.config else {
-        return Ok(None);
-    };
-    if c.include.is_empty() && c.exclude.is_empty() {
-        return Ok(None);
-    }
-    let mut ob = OverrideBuilder::new(&c.dir);
-    let bad =
-        |key: &str, g: &str, e: ignore::Error| format!("{}: `{key}`: bad glob {g}: {e}", c.file);
-    for g in &c.include {
-        ob.add(g).map_err(|e| bad("include", g, e))?;
-    }
-    for g in &c.exclude {
-        ob.add(&format!("!{g}")).map_err(|e| bad("exclude", g, e))?;
-    }
-    ob.build().map(Some).map_err(|e| format!("{}: {e}", c.file))
-}
-
 /// The walker for `root`: ignore files, skipped directories, globs; never
 /// following symbolic links.
 fn walker(
     root: &Path,
     opts: &WalkOptions,
-    config: Option<Override>,
+    configs: Option<Arc<ConfigSet>>,
 ) -> Result<WalkBuilder, String> {
     let mut builder = WalkBuilder::new(root);
     builder
@@ -322,7 +311,7 @@ fn walker(
         builder.overrides(globs);
     }
     let skip_dirs = !opts.no_ignore;
-    if skip_dirs || config.is_some() {
+    if skip_dirs || configs.is_some() {
         builder.filter_entry(move |e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
             if skip_dirs && e.depth() > 0 && is_hidden(e) {
@@ -333,9 +322,9 @@ fn walker(
                 && e.file_name()
                     .to_str()
                     .is_some_and(|n| SKIPPED_DIRS.contains(&n));
-            let excluded = config
+            let excluded = configs
                 .as_ref()
-                .is_some_and(|c| c.matched(e.path(), is_dir).is_ignore());
+                .is_some_and(|c| c.excluded(e.path(), is_dir));
             !(skipped || excluded)
         });
     }
@@ -388,11 +377,31 @@ pub fn relative_display(path: &Path, root: &Path) -> String {
 }
 
 fn slashed(path: &Path) -> String {
+    // The walk hands out relative paths that are already in this form; taking
+    // them as they are saves a component split per file (a tenth of a clean
+    // run's instructions on a large tree).
+    if let Some(s) = path.to_str().filter(|s| already_slashed(s)) {
+        return s.to_string();
+    }
     path.components()
         .filter(|c| !matches!(c, Component::CurDir))
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// Is `s` what `slashed` would make of it: relative, `/`-separated, with no
+/// empty or `.` component?
+fn already_slashed(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && !s.starts_with('/')
+        && !s.starts_with("./")
+        && !s.ends_with('/')
+        && !s.ends_with("/.")
+        && !s.contains("//")
+        && !s.contains("/./")
+        && (std::path::MAIN_SEPARATOR == '/' || !s.contains(std::path::MAIN_SEPARATOR))
 }
 
 fn joined(base: &str, rel: &str) -> String {
@@ -437,4 +446,45 @@ pub fn relative_display_raw(path: &Path, root: &Path) -> Option<Vec<u8>> {
 #[cfg(not(unix))]
 pub fn relative_display_raw(_: &Path, _: &Path) -> Option<Vec<u8>> {
     None
+}
+
+#[cfg(test)]
+mod slashed_tests {
+    use super::*;
+
+    fn by_components(path: &Path) -> String {
+        path.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    #[test]
+    fn the_shortcut_gives_what_the_component_split_gives() {
+        for p in [
+            "a.tsx",
+            "src/a.tsx",
+            "./src/a.tsx",
+            "src/./a.tsx",
+            "src//a.tsx",
+            "src/",
+            "src/.",
+            ".",
+            "..",
+            "../x/a.ts",
+            "a/../b.ts",
+            "/abs/a.ts",
+            "",
+            "dir.with.dots/.hidden/a.ts",
+            "...",
+            ".a/b",
+        ] {
+            let path = Path::new(p);
+            assert_eq!(slashed(path), by_components(path), "{p:?}");
+            if already_slashed(p) {
+                assert_eq!(slashed(path), p, "{p:?}");
+            }
+        }
+    }
 }

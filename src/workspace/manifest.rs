@@ -39,6 +39,7 @@ pub struct ProjectFinding {
 }
 
 /// A package.json found by the walk.
+#[derive(Debug, Clone)]
 pub struct Manifest {
     pub path: PathBuf,
     pub display: String,

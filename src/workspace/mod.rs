@@ -29,6 +29,8 @@ pub struct FsWorkspace {
     resolver: Resolver,
     modules: Cache<ModuleExports>,
     token_scopes: Cache<HashSet<String>>,
+    /// Modules whose text has (or may have) an `export *` line.
+    starred: Mutex<HashMap<PathBuf, bool>>,
 }
 
 impl FsWorkspace {
@@ -126,6 +128,23 @@ impl Workspace for FsWorkspace {
         })
     }
 
+    fn may_export(&self, path: &Path, name: Option<&str>) -> bool {
+        if let Some(&starred) = self.starred.lock().expect("cache lock").get(path)
+            && (starred || name.is_none())
+        {
+            return starred;
+        }
+        let Ok(bytes) = read::read_bounded(path, MAX_MODULE_BYTES) else {
+            return true; // module_exports says what it makes of it
+        };
+        let starred = may_star_export(&bytes);
+        self.starred
+            .lock()
+            .expect("cache lock")
+            .insert(path.to_path_buf(), starred);
+        starred || name.is_none_or(|n| memchr::memmem::find(&bytes, n.as_bytes()).is_some())
+    }
+
     fn token_scopes(&self, dir: &Path) -> Option<Arc<HashSet<String>>> {
         // Node's resolution order: the nearest node_modules wins.
         let mut visited = Vec::new();
@@ -148,6 +167,20 @@ impl Workspace for FsWorkspace {
         }
         found
     }
+}
+
+/// Could this module text hold `export * from …` (or `export * as ns from`)?
+/// True when some `export` is followed, after white space, by `*` or by a
+/// comment (which might hide one); a string or comment that merely contains
+/// such text only makes the answer a cautious yes.
+fn may_star_export(text: &[u8]) -> bool {
+    memchr::memmem::find_iter(text, b"export").any(|at| {
+        let rest = &text[at + b"export".len()..];
+        matches!(
+            rest.iter().find(|b| !b.is_ascii_whitespace()),
+            Some(b'*') | Some(b'/')
+        )
+    })
 }
 
 /// Members of the `TokenScope` enum in an installed sdk-api-core package.
@@ -179,4 +212,31 @@ pub fn token_scope_members(text: &str) -> HashSet<String> {
                 .then(|| name.to_string())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_star_export;
+
+    #[test]
+    fn star_exports_are_told_from_text() {
+        for yes in [
+            "export * from './a';",
+            "export  *  as ns from './a';",
+            "const x = 1;\nexport\n* from './a';",
+            "export /* hidden */ * from './a';",
+            "// export * from './a'",
+        ] {
+            assert!(may_star_export(yes.as_bytes()), "{yes:?}");
+        }
+        for no in [
+            "export const Button = () => null;",
+            "export { a, b } from './a';\nexport default function C() {}",
+            "module.exports = { x };",
+            "",
+            "export",
+        ] {
+            assert!(!may_star_export(no.as_bytes()), "{no:?}");
+        }
+    }
 }

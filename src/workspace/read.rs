@@ -12,7 +12,7 @@ pub const MAX_PROJECT_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{0}")]
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error("not a regular file")]
     NotRegular,

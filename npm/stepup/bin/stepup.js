@@ -90,11 +90,24 @@ function findBinary() {
   }
   fail([
     `the platform package ${expected}@${PACKAGE.version} is not installed, so there is no stepup binary to run.`,
-    `npm installs it as an optional dependency of ${PACKAGE.name}; it is missing after an install with`,
-    "--omit=optional / --no-optional, or a lockfile made on another platform.",
-    `Install it explicitly: npm install --save-dev ${expected}@${PACKAGE.version}`,
-    "or set STEPUP_BINARY to the path of a stepup binary.",
+    `npm installs it as an optional dependency of ${PACKAGE.name}, the one whose os/cpu/libc match this machine`,
+    `(${process.platform}, ${process.arch}${process.platform === "linux" ? `, ${wanted[0].split("-").pop()}` : ""}).`,
+    "It is missing after an install with --omit=optional (--no-optional, NODE_ENV=production with some npm",
+    "versions), or with a lockfile that skipped it. Reinstall without --omit=optional",
+    "(rm -rf node_modules && npm install), and check that npm's os/cpu/libc settings are this machine's.",
+    "Do not add the platform package to package.json: that pins one platform for everyone.",
+    "Or set STEPUP_BINARY to the path of a stepup binary.",
   ]);
+}
+
+// The command stepup should show in the hints it prints (`npx stepup migrate
+// --write`): the runner that started this launcher, as its user agent says.
+function launcher() {
+  const agent = process.env.npm_config_user_agent || "";
+  if (agent.startsWith("pnpm/")) return "pnpm exec";
+  if (agent.startsWith("yarn/")) return "yarn";
+  if (agent.startsWith("bun/")) return "bunx";
+  return "npx";
 }
 
 function run(bin) {
@@ -111,7 +124,9 @@ function run(bin) {
       }
     }
   }
-  const child = childProcess.spawn(bin, process.argv.slice(2), { stdio: "inherit", windowsHide: true });
+  const env = Object.assign({}, process.env);
+  if (!env.STEPUP_LAUNCHER) env.STEPUP_LAUNCHER = launcher();
+  const child = childProcess.spawn(bin, process.argv.slice(2), { stdio: "inherit", windowsHide: true, env });
 
   // Forward the signals someone sends to this process (a CI runner's SIGTERM,
   // a `kill`); a terminal's Ctrl-C reaches the child directly as well.
