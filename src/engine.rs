@@ -301,14 +301,13 @@ impl Engine {
     /// A legacy name imported from a module that is neither a Dynamic
     /// package nor a project module stepup can resolve (a workspace package,
     /// an alias it cannot follow), in a file that still asks for tokens or
-    /// checks actions: reported, so that no such call site stays silent.
+    /// checks actions — or in any file when the tsconfig that applies to it
+    /// could not be loaded whole (the alias may be what is missing):
+    /// reported, so that no such call site stays silent.
     fn unresolved_imports(&self, bindings: &Bindings, src: &str, env: &FileEnv) -> Vec<Finding> {
         let table = &self.table;
         let legacy_api_used = src.contains(table.action_enum.as_str())
             || table.token_options().iter().any(|o| src.contains(o));
-        if !legacy_api_used {
-            return vec![];
-        }
         let importable = |name: &str| {
             table.is_legacy_hook(name)
                 || name == table.action_enum
@@ -325,6 +324,7 @@ impl Engine {
             if names.is_empty()
                 || decl.module.starts_with('.')
                 || env.workspace.resolve(env.dir, &decl.module).is_some()
+                || !(legacy_api_used || env.workspace.config_unusable(env.dir))
             {
                 continue;
             }

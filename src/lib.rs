@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod edit;
+pub mod encoding;
 pub mod engine;
 pub mod finding;
 pub mod lang;

@@ -5,7 +5,9 @@
 //! than its input, keep every line the edits do not touch, and change nothing
 //! when run again. And the dry run's patch of such a file, under a random
 //! file name (non-UTF-8 bytes, quotes, tabs, spaces), must be applied by
-//! `git apply` to exactly the new text.
+//! `git apply` to exactly the new text. The same inputs encoded as UTF-16
+//! (LE and BE, with a BOM, sometimes damaged) decode to exactly their text
+//! or are refused, never a panic.
 //!
 //! CI runs a fixed-seed sample (`STEPUP_FUZZ_CASES`, default 300, for each
 //! property). For a long run:
@@ -203,6 +205,96 @@ fn mutated_fixtures_never_break_the_pipeline() {
                 rewritten,
                 again.rewritten.unwrap_or_default()
             );
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// The same mutated fixtures, encoded as UTF-16 with a BOM (little- or
+/// big-endian), sometimes damaged (a byte cut, a lone surrogate spliced in):
+/// decoding never panics, gives back exactly the text (and encoding it back
+/// exactly the bytes) when they are whole and refuses them when they are
+/// not; the decoded text goes through the engine like any other (the
+/// prefilter sees the names too), and its rewrite encodes back with the BOM.
+#[test]
+fn utf16_encodings_of_mutated_fixtures_decode_or_are_refused() {
+    use stepup::encoding::{Utf16, decode_utf16, scannable};
+    let engine = Engine::new(Table::builtin());
+    let workspace = stepup::workspace::FsWorkspace::new();
+    let corpus = inputs();
+    let mut runner = TestRunner::new(config());
+    let strategy = (
+        0..corpus.len(),
+        proptest::collection::vec(mutation(), 0..6),
+        any::<bool>(),
+        0u8..4,
+        any::<usize>(),
+    );
+    let result = runner.run(&strategy, |(i, ms, big_endian, damage, at)| {
+        let (path, original) = &corpus[i];
+        let lang = Lang::from_path(path).unwrap();
+        let text = format!(
+            "\u{feff}{}",
+            mutate(original.clone(), &ms).trim_start_matches('\u{feff}')
+        );
+        let order = if big_endian { Utf16::Be } else { Utf16::Le };
+        let mut bytes: Vec<u8> = text
+            .encode_utf16()
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect();
+        prop_assert_eq!(Utf16::of(&bytes), Some(order));
+        let units = bytes.len() / 2;
+        let damaged = match damage {
+            0 => {
+                bytes.pop();
+                true
+            }
+            1 => {
+                let unit = 1 + at % units;
+                let lone: [u8; 2] = if big_endian {
+                    [0xDC, 0x00]
+                } else {
+                    [0x00, 0xDC]
+                };
+                bytes.splice(2 * unit..2 * unit, lone);
+                true
+            }
+            _ => false,
+        };
+        let decoded = decode_utf16(&bytes, order);
+        let _ = scannable(&bytes);
+        if damaged {
+            prop_assert!(decoded.is_err(), "damaged bytes decoded");
+            return Ok(());
+        }
+        let decoded = decoded.unwrap();
+        prop_assert_eq!(&decoded, &text);
+        prop_assert!(
+            order.encode(&decoded) == bytes,
+            "encoding back changed bytes"
+        );
+        prop_assert_eq!(
+            engine.is_candidate(&scannable(&bytes)),
+            engine.is_candidate(text.as_bytes())
+        );
+        let env = stepup::engine::FileEnv::new(path.parent().unwrap(), &workspace);
+        let out = engine.process(&decoded, lang, &env);
+        if let Some(rewritten) = &out.rewritten {
+            // What --write writes: the rewrite, encoded back with its BOM.
+            prop_assert!(rewritten.starts_with('\u{feff}'), "the BOM is kept");
+            let written = order.encode(rewritten);
+            prop_assert_eq!(Utf16::of(&written), Some(order));
+            let back = decode_utf16(&written, order);
+            prop_assert!(back.as_deref() == Ok(rewritten.as_str()), "{back:?}");
         }
         Ok(())
     });

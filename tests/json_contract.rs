@@ -175,8 +175,10 @@ fn the_json_document_says_what_changes_and_how() {
             .iter()
             .any(|f| f["rule"] == "unused-suppression" && f["path"] == "app/src/Guard.tsx")
     );
-    // A fixable finding carries the edit of its lines; the multi-line call's
-    // edit covers all of its lines.
+    // A fixable finding carries the edits of its lines; lines 8 to 10
+    // change (the `if` line is the other finding's), each line into one, so
+    // each is an edit of its own: the prompt's are those of lines 9 and 10,
+    // and line 11 stays.
     let prompt = findings
         .iter()
         .find(|f| f["rule"] == "prompt-mfa-auth" && f["path"] == "app/src/Export.tsx")
@@ -187,22 +189,36 @@ fn the_json_document_says_what_changes_and_how() {
         (Some(9), Some(11))
     );
     let edits = prompt["edits"].as_array().unwrap();
-    assert_eq!(edits.len(), 1, "{edits:#?}");
-    assert!(
-        edits[0]["replacement"].as_str().unwrap().ends_with(
-            "await promptStepUpAuth({\n        requestedScopes: [TokenScope.Walletexport],\n"
-        ),
+    assert_eq!(edits.len(), 2, "{edits:#?}");
+    let replaced: String = edits
+        .iter()
+        .map(|e| e["replacement"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        replaced,
+        "      await promptStepUpAuth({\n        requestedScopes: [TokenScope.Walletexport],\n",
         "{edits:#?}"
     );
-    assert_eq!(edits[0]["start"]["line"], 8);
-    // Lines 8 to 10 change (the `if` line is the other finding's): the
-    // edit ends at the start of line 11, which stays.
-    assert_eq!(edits[0]["end"]["line"], 11);
+    assert_eq!(edits[0]["start"]["line"], 9);
+    assert_eq!(edits[1]["end"]["line"], 11);
+    // `file_edits` says where they sit among the file's edits.
+    let file = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "app/src/Export.tsx")
+        .unwrap();
+    let indices = prompt["file_edits"].as_array().unwrap();
+    assert_eq!(indices.len(), 2, "{indices:?}");
+    for (i, e) in indices.iter().zip(edits) {
+        assert_eq!(&file["edits"][i.as_u64().unwrap() as usize], e);
+    }
     let manual = findings
         .iter()
         .find(|f| f["rule"] == "prompt-mfa-auth" && f["path"] == "app/src/Guard.tsx")
         .unwrap();
     assert_eq!(manual["edits"].as_array().unwrap().len(), 0);
+    assert_eq!(manual["file_edits"].as_array().unwrap().len(), 0);
     // The problems are in the document too (an error: it names the legacy API).
     assert!(
         doc["problems"]

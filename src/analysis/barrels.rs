@@ -30,6 +30,12 @@ pub trait Workspace: Sync {
     fn why_unresolved(&self, _from_dir: &Path, _specifier: &str) -> Option<String> {
         None
     }
+    /// The tsconfig that applies to files in `from_dir` could not be loaded
+    /// whole (it, or what it extends, is unusable): an alias it declared may
+    /// be missing, so no unresolved import of a legacy name may stay silent.
+    fn config_unusable(&self, _from_dir: &Path) -> bool {
+        false
+    }
     /// False only when the module at `path` certainly has no `export *`
     /// line and, when `name` is given, certainly does not name it (a test of
     /// its text): such a module need not be parsed to follow a re-export

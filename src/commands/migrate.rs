@@ -4,7 +4,9 @@
 use super::{EXIT_ERROR, EXIT_OK, Streams, setup, styled_stderr};
 use crate::cli::{Format, MigrateArgs, Options};
 use crate::report::markdown::{Markdown, Mode};
-use crate::report::{Printer, Report, diff, github, gitlab, human, json, junit, sarif};
+use crate::report::{
+    Printer, Problem, ProblemKind, Report, diff, github, gitlab, human, json, junit, sarif,
+};
 use crate::write::{TypecheckOptions, WriteError, WriteOptions, write_changes};
 use anyhow::{Context, Result, bail};
 use std::fs::File;
@@ -65,6 +67,9 @@ pub fn run_then(
         write.only = Some(accepted);
     }
     let writes = args.write || args.interactive;
+    if !writes {
+        report.problems.extend(utf16_left_out_of_the_patch(&report));
+    }
     let mut code = EXIT_OK;
     if writes {
         let outcome = write_changes(&mut report, &write);
@@ -109,6 +114,23 @@ pub fn run_then(
         code = after(&report, &mut io);
     }
     Ok(io.exit_code(code))
+}
+
+/// The dry run's patch cannot carry the change of a UTF-16 file (git treats
+/// it as binary): each is an error, so that applying the patch is never
+/// taken for the whole migration.
+fn utf16_left_out_of_the_patch(report: &Report) -> Vec<Problem> {
+    report
+        .files
+        .iter()
+        .filter_map(|f| {
+            let encoding = f.change.as_ref()?.encoding?.name();
+            Some(Problem::new(
+                f.display.clone(),
+                ProblemKind::Utf16NotInPatch { encoding },
+            ))
+        })
+        .collect()
 }
 
 /// `migrate --stdin-filename PATH -`: the source as rewritten (or as it

@@ -5,14 +5,18 @@
 use super::{Printer, Report};
 use similar::{Algorithm, DiffTag, capture_diff_slices, group_diff_ops};
 
-/// The dry run's patch: every changed file, in report order.
+/// The dry run's patch: every changed file, in report order, but a UTF-16
+/// one (git treats it as binary: no text patch applies to it; the run says
+/// so, and `--write` rewrites it).
 pub struct Diff;
 
 impl Printer for Diff {
     fn print(&self, report: &Report) -> String {
         let mut out = String::new();
         for f in &report.files {
-            if let Some(change) = &f.change {
+            if let Some(change) = &f.change
+                && change.encoding.is_none()
+            {
                 let original = String::from_utf8_lossy(&change.original);
                 let name = f.display_raw.as_deref().unwrap_or(f.display.as_bytes());
                 out.push_str(&unified(name, &original, &change.rewritten));

@@ -36,6 +36,10 @@ pub struct Hunk {
 /// The change from `original` to `rewritten` as whole-line edits, in order.
 /// A line ends at LF only, as the edits' line numbers and the patch count
 /// them: a lone CR is part of its line.
+/// Each run of changed lines is one edit, except that a run replacing as
+/// many lines as it removes is one edit per line (line i becomes line i):
+/// adjacent one-line rewrites stay separate, so a finding's own edit is
+/// the size of its lines, not of the whole block around it.
 pub fn hunks(original: &str, rewritten: &str) -> Vec<Hunk> {
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', original.as_bytes()).map(|i| i + 1))
@@ -46,13 +50,8 @@ pub fn hunks(original: &str, rewritten: &str) -> Vec<Hunk> {
     let new_lines: Vec<&str> = rewritten.split_inclusive('\n').collect();
     let ops = capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
     let mut out = Vec::new();
-    for group in group_diff_ops(ops, 0) {
-        let (Some(first), Some(last)) = (group.first(), group.last()) else {
-            continue;
-        };
-        let old = first.old_range().start..last.old_range().end;
-        let new = first.new_range().start..last.new_range().end;
-        let replacement: String = new_lines[new.clone()].concat();
+    let mut push = |old: std::ops::Range<usize>, new: std::ops::Range<usize>| {
+        let replacement: String = new_lines[new].concat();
         let (start, end) = (byte_of(old.start), byte_of(old.end));
         out.push(Hunk {
             old_lines: old,
@@ -62,31 +61,62 @@ pub fn hunks(original: &str, rewritten: &str) -> Vec<Hunk> {
                 replacement,
             },
         });
+    };
+    for group in group_diff_ops(ops, 0) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        let old = first.old_range().start..last.old_range().end;
+        let new = first.new_range().start..last.new_range().end;
+        if old.len() == new.len() && old.len() > 1 {
+            for (o, n) in old.zip(new) {
+                push(o..o + 1, n..n + 1);
+            }
+        } else {
+            push(old, new);
+        }
     }
     out
 }
 
+/// One of a file's edits that touches a finding's lines.
+#[derive(Debug, Clone, Copy)]
+pub struct FindingEdit<'h> {
+    /// Its place among the file's edits.
+    pub index: usize,
+    pub edit: &'h TextEdit,
+    /// It lies within the finding's lines (else it reaches lines beyond).
+    pub within: bool,
+}
+
 /// The edits on the lines of a fixable finding (the call it rewrites). The
 /// imports and declarations a rewrite adds elsewhere in the file are in the
-/// file's edits; adjacent changed lines come as one edit, which two
-/// findings may share.
-pub fn for_finding<'h>(hunks: &'h [Hunk], f: &Located) -> Vec<&'h TextEdit> {
+/// file's edits. Found by binary search: the edits are in order and never
+/// overlap.
+pub fn for_finding<'h>(hunks: &'h [Hunk], f: &Located) -> Vec<FindingEdit<'h>> {
     if !f.fixable {
         return vec![];
     }
     let (first, last) = (f.line - 1, f.end_line.max(f.line) - 1);
-    hunks
+    let from = hunks.partition_point(|h| h.old_lines.end <= first);
+    hunks[from..]
         .iter()
-        .filter(|h| {
+        .enumerate()
+        .take_while(|(_, h)| h.old_lines.start <= last)
+        .filter_map(|(i, h)| {
             let (a, b) = (h.old_lines.start, h.old_lines.end);
-            if a == b {
+            let touches = if a == b {
                 // An insertion between two of the finding's lines.
                 first < a && a <= last
             } else {
                 a <= last && b > first
-            }
+            };
+            touches.then_some(FindingEdit {
+                index: from + i,
+                edit: &h.edit,
+                within: a >= first && b <= last + 1,
+            })
         })
-        .map(|h| &h.edit)
         .collect()
 }
 

@@ -32,10 +32,20 @@ fn render(report: &Report) -> String {
         .findings
         .iter()
         .map(|f| {
-            let fix = hunks
+            let touching = hunks
                 .get(f.path.as_str())
                 .map(|h| edits::for_finding(h, f))
                 .unwrap_or_default();
+            // Only edits within its lines are copied: an edit that reaches
+            // beyond them (shared with its neighbours) is referred to by its
+            // index among the file's edits, so the document stays linear in
+            // the findings however many sit side by side.
+            let own: Vec<_> = touching
+                .iter()
+                .filter(|e| e.within)
+                .map(|e| e.edit)
+                .collect();
+            let indices: Vec<usize> = touching.iter().map(|e| e.index).collect();
             json!({
                 "path": f.path,
                 "line": f.line,
@@ -47,7 +57,8 @@ fn render(report: &Report) -> String {
                 "fixable": f.fixable,
                 "message": f.message,
                 "suppressed": f.suppressed.as_ref().map(|reason| json!({ "reason": reason })),
-                "edits": fix,
+                "edits": own,
+                "file_edits": indices,
             })
         })
         .collect();
@@ -58,12 +69,17 @@ fn render(report: &Report) -> String {
             let c = f.change.as_ref()?;
             let original = String::from_utf8_lossy(&c.original);
             let edits: Vec<_> = hunks[f.display.as_str()].iter().map(|h| &h.edit).collect();
-            Some(json!({
+            let mut file = json!({
                 "path": f.display,
                 "edits": edits,
                 "diff": diff::unified(f.display_raw.as_deref().unwrap_or(f.display.as_bytes()), &original, &c.rewritten),
                 "written": c.written,
-            }))
+            });
+            // A UTF-16 file: the edits and the diff are of its decoded text.
+            if let Some(encoding) = c.encoding {
+                file["encoding"] = json!(encoding.name());
+            }
+            Some(file)
         })
         .collect();
     let problems: Vec<_> = report

@@ -76,6 +76,21 @@ pub enum ProblemKind {
         legacy_note(*legacy)
     )]
     NotUtf8 { offset: usize, legacy: bool },
+    #[error(
+        "skipped: not valid {encoding} ({reason}); left untouched{}",
+        legacy_note(*legacy)
+    )]
+    NotUtf16 {
+        encoding: &'static str,
+        reason: String,
+        legacy: bool,
+    },
+    /// A UTF-16 file's change, left out of the dry run's patch.
+    #[error(
+        "not in the patch: encoded in {encoding}, which git treats as binary, so a patch cannot \
+         carry its change; `stepup migrate --write` rewrites it (in {encoding}, with its BOM)"
+    )]
+    Utf16NotInPatch { encoding: &'static str },
     #[error("not written: {0}")]
     NotWritten(String),
     /// After `--typecheck`: rolled back, or kept with new errors.
@@ -84,6 +99,15 @@ pub enum ProblemKind {
     /// A project file (package.json, tsconfig) stepup could not use.
     #[error("{0}")]
     Project(String),
+    /// The same, above files whose legacy imports then do not resolve:
+    /// stepup cannot vouch for them.
+    #[error(
+        "{message}; legacy names imported in {} come through specifiers that do not resolve \
+         without it, so stepup cannot check their calls: fix it (or install what it extends) \
+         and run again",
+        files.join(", ")
+    )]
+    ProjectBlocking { message: String, files: Vec<String> },
     /// A `.stepup-*.tmp` file an interrupted write left behind.
     #[error(
         "a temporary file left by an interrupted `stepup migrate --write` (not scanned): it holds \
@@ -107,7 +131,9 @@ impl ProblemKind {
     /// legacy API) rather than a deliberate skip or a note.
     pub fn is_error(&self) -> bool {
         match self {
-            ProblemKind::TooLarge { legacy, .. } | ProblemKind::NotUtf8 { legacy, .. } => *legacy,
+            ProblemKind::TooLarge { legacy, .. }
+            | ProblemKind::NotUtf8 { legacy, .. }
+            | ProblemKind::NotUtf16 { legacy, .. } => *legacy,
             ProblemKind::Project(_) | ProblemKind::StaleTemp => false,
             _ => true,
         }
@@ -138,11 +164,34 @@ impl Problem {
 /// A planned change to one file.
 #[derive(Debug)]
 pub struct Change {
+    /// The text before and after (decoded, for a UTF-16 file).
     pub original: Vec<u8>,
     pub rewritten: String,
     pub edit_count: usize,
     /// Written to disk (and kept) by `--write` or the interactive review.
     pub written: bool,
+    /// The file is UTF-16 in this byte order: it is written back so.
+    pub encoding: Option<crate::encoding::Utf16>,
+}
+
+impl Change {
+    /// The bytes on disk before the change.
+    pub fn disk_original(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self.encoding {
+            None => self.original.as_slice().into(),
+            Some(order) => order
+                .encode(&String::from_utf8_lossy(&self.original))
+                .into(),
+        }
+    }
+
+    /// The bytes to write.
+    pub fn disk_rewritten(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self.encoding {
+            None => self.rewritten.as_bytes().into(),
+            Some(order) => order.encode(&self.rewritten).into(),
+        }
+    }
 }
 
 /// One source file the run analysed.

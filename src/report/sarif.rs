@@ -3,6 +3,7 @@
 use super::{Located, Printer, Report, edits};
 use crate::finding::Severity;
 use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -38,6 +39,17 @@ impl Printer for Sarif {
 }
 
 fn render(report: &Report) -> String {
+    // Each changed file's edits, computed once (not once per finding).
+    let hunks: HashMap<&str, Vec<edits::Hunk>> = report
+        .files
+        .iter()
+        .filter_map(|f| {
+            let c = f.change.as_ref()?;
+            let original = String::from_utf8_lossy(&c.original);
+            Some((f.display.as_str(), edits::hunks(&original, &c.rewritten)))
+        })
+        .collect();
+    let mut attached = HashSet::new();
     let rules: Vec<Value> = report
         .catalog
         .iter()
@@ -76,7 +88,9 @@ fn render(report: &Report) -> String {
                 result["ruleIndex"] = json!(index);
             }
             if f.fixable
-                && let Some(fix) = fix_for(report, f)
+                && let Some(fix) = hunks
+                    .get(f.path.as_str())
+                    .and_then(|h| fix_for(h, f, &mut attached))
             {
                 result["fixes"] = json!([fix]);
             }
@@ -130,13 +144,19 @@ pub fn uri(path: &str) -> String {
     out
 }
 
-/// The rewrite of the lines of a fixable finding, as a SARIF fix.
-fn fix_for(report: &Report, f: &Located) -> Option<Value> {
-    let change = report.file(&f.path)?.change.as_ref()?;
-    let original = String::from_utf8_lossy(&change.original);
-    let hunks = edits::hunks(&original, &change.rewritten);
-    let replacements: Vec<Value> = edits::for_finding(&hunks, f)
+/// The rewrite of the lines of a fixable finding, as a SARIF fix: the
+/// edits within its lines, and an edit that reaches beyond them (shared
+/// with a neighbour) only in the fix of the first finding it touches, so
+/// the log stays linear in the findings however many sit side by side.
+fn fix_for<'f>(
+    hunks: &[edits::Hunk],
+    f: &'f Located,
+    attached: &mut HashSet<(&'f str, usize)>,
+) -> Option<Value> {
+    let replacements: Vec<Value> = edits::for_finding(hunks, f)
         .into_iter()
+        .filter(|e| e.within || attached.insert((f.path.as_str(), e.index)))
+        .map(|e| e.edit)
         .map(|e| {
             json!({
                 "deletedRegion": {

@@ -7,6 +7,7 @@ pub mod walk;
 use crate::analysis::LineIndex;
 use crate::analysis::barrels;
 use crate::config::{self, Config, Loaded};
+use crate::encoding;
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
@@ -162,17 +163,33 @@ pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanErr
         report.files.push(f);
     }
     project_checks(&engines, &manifests, &mut report, &mut problems);
-    problems.extend(
-        workspace
-            .take_problems()
-            .into_iter()
-            .map(|(path, message)| {
-                Problem::new(
-                    display_project_file(&path, opts),
-                    ProblemKind::Project(message),
-                )
-            }),
-    );
+    // A legacy name imported through a specifier that does not resolve is
+    // only a warning, unless a project file above it could not be used:
+    // then the alias it declared may be why, and the run cannot pass.
+    let unresolved: Vec<(PathBuf, &str)> = report
+        .files
+        .iter()
+        .filter(|f| {
+            f.findings
+                .iter()
+                .any(|l| l.rule == "unresolved-import" && l.suppressed.is_none())
+        })
+        .map(|f| (normalize(&f.path), f.display.as_str()))
+        .collect();
+    for (path, message) in workspace.take_problems() {
+        let dir = path.parent().unwrap_or(Path::new("/"));
+        let files: Vec<String> = unresolved
+            .iter()
+            .filter(|(file, _)| file.starts_with(dir))
+            .map(|(_, display)| display.to_string())
+            .collect();
+        let kind = if files.is_empty() {
+            ProblemKind::Project(message)
+        } else {
+            ProblemKind::ProjectBlocking { message, files }
+        };
+        problems.push(Problem::new(display_project_file(&path, opts), kind));
+    }
     report
         .findings
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -204,8 +221,10 @@ type Discovered = (Vec<Target>, Vec<(Manifest, Option<usize>)>, Vec<Problem>);
 
 /// Every file and package.json under every root, in a fixed order, each
 /// with its path as the user sees it: relative to the working directory. A
-/// file given twice (`a.tsx ./a.tsx`, a directory and a file in it, a hard
-/// link) is kept once, under the first name it was reached by.
+/// path given twice (`a.tsx ./a.tsx`, a directory and a file in it, a
+/// directory and a symbolic link to it) is kept once, under the first name
+/// it was reached by. Two hard links are two names, each kept: each is
+/// checked and migrated (a write gives each name a file of its own).
 fn discover_all(opts: &SessionOptions) -> Result<Discovered, ScanError> {
     let cwd = std::env::current_dir()
         .map(|d| normalize(&d))
@@ -301,14 +320,9 @@ fn stdin_target(
     }))
 }
 
-/// What makes two paths the same file: device and inode where there are inodes.
-#[cfg(unix)]
-fn file_id(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
+/// What makes two paths the same name of a file: the physical path (symbolic
+/// links resolved), not the inode — a hard link is another name, which the
+/// user gave on purpose and which stays legacy unless it is migrated too.
 fn file_id(path: &Path) -> Option<PathBuf> {
     path.canonicalize().ok()
 }
@@ -344,12 +358,13 @@ fn first_pass(targets: &[Target], engines: &Engines, progress: &Progress) -> Vec
                         bytes: None,
                     };
                 }
-                let candidate = engines.of(t.config).is_candidate(&buf);
+                let scan = encoding::scannable(&buf);
+                let candidate = engines.of(t.config).is_candidate(&scan);
                 let keep = candidate
                     && kept_total.fetch_add(buf.len(), Ordering::Relaxed) + buf.len() <= KEEP_BYTES;
                 FirstPass {
                     candidate,
-                    barrel_shaped: candidate && looks_like_barrel(&buf),
+                    barrel_shaped: candidate && looks_like_barrel(&scan),
                     bytes: keep.then(|| buf.to_vec()),
                 }
             });
@@ -430,8 +445,10 @@ fn learn_aliases(
         .filter(|(f, _)| !f.candidate)
         .for_each(|(f, t)| {
             let mut buf = Vec::new();
-            f.candidate =
-                read_source(t, &mut buf).is_ok() && engines.of(t.config).is_candidate(&buf);
+            f.candidate = read_source(t, &mut buf).is_ok()
+                && engines
+                    .of(t.config)
+                    .is_candidate(&encoding::scannable(&buf));
         });
 }
 
@@ -464,8 +481,8 @@ fn process_file(
     let Some(lang) = Lang::from_path(&t.path) else {
         return outcome;
     };
-    let text = match source_text(engine, t, kept) {
-        Ok(text) => text,
+    let (text, utf16) = match source_text(engine, t, kept) {
+        Ok(decoded) => decoded,
         Err(kind) => return skipped(outcome, kind),
     };
     let path = normalize(&t.path);
@@ -497,6 +514,7 @@ fn process_file(
             rewritten,
             edit_count: result.edit_count,
             written: false,
+            encoding: utf16,
         });
     }
     if !outcome.findings.is_empty() || outcome.change.is_some() {
@@ -505,9 +523,14 @@ fn process_file(
     outcome
 }
 
-/// A candidate's text (read again unless pass 1 kept the bytes), or why it is
-/// skipped: whether a skipped file names the legacy API is part of the answer.
-fn source_text(engine: &Engine, t: &Target, kept: Option<Vec<u8>>) -> Result<String, ProblemKind> {
+/// A candidate's text (read again unless pass 1 kept the bytes) and, for a
+/// UTF-16 file, its byte order; or why it is skipped: whether a skipped file
+/// names the legacy API is part of the answer.
+fn source_text(
+    engine: &Engine,
+    t: &Target,
+    kept: Option<Vec<u8>>,
+) -> Result<(String, Option<encoding::Utf16>), ProblemKind> {
     let bytes = match kept {
         Some(b) => b,
         None => {
@@ -528,10 +551,21 @@ fn source_text(engine: &Engine, t: &Target, kept: Option<Vec<u8>>) -> Result<Str
             }
         }
     };
-    String::from_utf8(bytes).map_err(|e| ProblemKind::NotUtf8 {
-        offset: e.utf8_error().valid_up_to(),
-        legacy: engine.names_legacy_api(e.as_bytes()),
-    })
+    if let Some(order) = encoding::Utf16::of(&bytes) {
+        return encoding::decode_utf16(&bytes, order)
+            .map(|text| (text, Some(order)))
+            .map_err(|e| ProblemKind::NotUtf16 {
+                encoding: order.name(),
+                reason: e.to_string(),
+                legacy: engine.names_legacy_api(&encoding::scannable(&bytes)),
+            });
+    }
+    String::from_utf8(bytes)
+        .map(|text| (text, None))
+        .map_err(|e| ProblemKind::NotUtf8 {
+            offset: e.utf8_error().valid_up_to(),
+            legacy: engine.names_legacy_api(e.as_bytes()),
+        })
 }
 
 /// The Dynamic module a Jest manual mock stands for: the path after the

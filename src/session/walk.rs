@@ -2,7 +2,7 @@
 
 use crate::config::ConfigSet;
 use crate::lang::Lang;
-use ignore::overrides::OverrideBuilder;
+use ignore::overrides::{Override, OverrideBuilder};
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -131,6 +131,9 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
         })
     });
     let mut d = found.into_inner().expect("walk results");
+    if !opts.no_ignore {
+        add_tracked_ignored(&mut d, root, base, opts, configs.as_deref())?;
+    }
     if d.targets.is_empty() && d.errors.is_empty() {
         return Err(format!(
             "{shown}: no JavaScript or TypeScript file to check in it (.gitignore, hidden files, \
@@ -143,6 +146,105 @@ pub fn discover(root: &Path, base: &str, opts: &WalkOptions) -> Result<Discovery
         list.sort_by(|a, b| a.display.cmp(&b.display));
     }
     Ok(d)
+}
+
+/// Files git tracks under `root` although an ignore file of git's matches
+/// them: git does not ignore a tracked file, and neither does stepup. They
+/// pass the other filters of the walk (hidden files, build directories,
+/// globs). Outside a git repository, or when git cannot answer, there are none.
+fn add_tracked_ignored(
+    d: &mut Discovery,
+    root: &Path,
+    base: &str,
+    opts: &WalkOptions,
+    configs: Option<&ConfigSet>,
+) -> Result<(), String> {
+    let listed = tracked_ignored(root);
+    if listed.is_empty() {
+        return Ok(());
+    }
+    let globs = cli_override(root, opts)?;
+    let known: std::collections::HashSet<PathBuf> = d
+        .targets
+        .iter()
+        .chain(&d.manifests)
+        .map(|t| t.path.clone())
+        .collect();
+    for rel in listed {
+        let skipped = rel.components().any(|c| {
+            let name = c.as_os_str();
+            name.as_encoded_bytes().first() == Some(&b'.')
+                || name.to_str().is_some_and(|n| SKIPPED_DIRS.contains(&n))
+        });
+        let path = root.join(&rel);
+        if skipped
+            || known.contains(&path)
+            || globs
+                .as_ref()
+                .is_some_and(|o| o.matched(&path, false).is_ignore())
+            || configs.is_some_and(|c| c.excluded(&path, false))
+            || !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+        {
+            continue;
+        }
+        let name = rel.file_name().unwrap_or_default();
+        let manifest = name == "package.json";
+        if manifest || (Lang::from_path(&path).is_some() && !is_minified_name(&path)) {
+            let mut t = Target::new(path, root, base);
+            t.config = configs.and_then(|c| c.governing(&t.path, false));
+            if manifest {
+                d.manifests.push(t);
+            } else {
+                d.targets.push(t);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `git ls-files --cached --ignored --exclude-standard` in `dir`: tracked
+/// files an ignore rule of git's matches, relative to `dir`. git runs with
+/// the repository's executable settings off (no fsmonitor hook, no system
+/// config); empty when git is missing, fails or `dir` is not in a work tree.
+fn tracked_ignored(dir: &Path) -> Vec<PathBuf> {
+    let out = std::process::Command::new("git")
+        .env("LC_ALL", "C")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "core.fsmonitor=false"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--ignored",
+            "--exclude-standard",
+        ])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output();
+    let Ok(out) = out else { return vec![] };
+    if !out.status.success() {
+        return vec![];
+    }
+    out.stdout
+        .split(|b| *b == 0)
+        .filter(|e| !e.is_empty())
+        .map(path_from_bytes)
+        .collect()
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+/// git writes paths as UTF-8 where paths are not bytes.
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
 /// A file named on the command line: scanned even if an ignore file skips
@@ -205,17 +307,8 @@ fn walker(
         .hidden(false)
         .require_git(false)
         .follow_links(false);
-    if !opts.include.is_empty() || !opts.exclude.is_empty() {
-        let mut ob = OverrideBuilder::new(root);
-        for g in &opts.include {
-            ob.add(g)
-                .map_err(|e| format!("bad --include glob {g}: {e}"))?;
-        }
-        for g in &opts.exclude {
-            ob.add(&format!("!{g}"))
-                .map_err(|e| format!("bad --exclude glob {g}: {e}"))?;
-        }
-        builder.overrides(ob.build().map_err(|e| e.to_string())?);
+    if let Some(globs) = cli_override(root, opts)? {
+        builder.overrides(globs);
     }
     let skip_dirs = !opts.no_ignore;
     if skip_dirs || configs.is_some() {
@@ -236,6 +329,23 @@ fn walker(
         });
     }
     Ok(builder)
+}
+
+/// `--include`/`--exclude`, relative to `root`.
+fn cli_override(root: &Path, opts: &WalkOptions) -> Result<Option<Override>, String> {
+    if opts.include.is_empty() && opts.exclude.is_empty() {
+        return Ok(None);
+    }
+    let mut ob = OverrideBuilder::new(root);
+    for g in &opts.include {
+        ob.add(g)
+            .map_err(|e| format!("bad --include glob {g}: {e}"))?;
+    }
+    for g in &opts.exclude {
+        ob.add(&format!("!{g}"))
+            .map_err(|e| format!("bad --exclude glob {g}: {e}"))?;
+    }
+    ob.build().map(Some).map_err(|e| e.to_string())
 }
 
 /// Hidden as the `ignore` crate's standard filters count it: a name starting

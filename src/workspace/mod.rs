@@ -88,6 +88,16 @@ impl Workspace for FileWorkspace<'_> {
                 .why_unresolved(&from_dir.join("index.ts"), specifier)
         }
     }
+
+    fn config_unusable(&self, from_dir: &Path) -> bool {
+        if self.file.parent() == Some(from_dir) {
+            self.ws.resolver.config_unusable(self.file)
+        } else {
+            self.ws
+                .resolver
+                .config_unusable(&normalize(&from_dir.join("index.ts")))
+        }
+    }
 }
 
 fn cached<T>(cache: &Cache<T>, key: &Path, load: impl FnOnce() -> Option<T>) -> Option<Arc<T>> {

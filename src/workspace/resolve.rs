@@ -95,28 +95,26 @@ fn record(problems: &Problems, path: PathBuf, message: String) {
 /// exists but cannot be read is recorded.
 struct BoundedFs {
     problems: Problems,
+    /// Read every config as if it had no `extends` (the fallback view of a
+    /// tsconfig whose `extends` cannot be loaded).
+    without_extends: bool,
 }
 
 impl FileSystem for BoundedFs {
     fn new() -> Self {
         BoundedFs {
             problems: Problems::default(),
+            without_extends: false,
         }
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        read_bounded(path, MAX_PROJECT_FILE_BYTES).map_err(|e| {
-            if let ReadError::Io(io) = &e
-                && io.kind() == io::ErrorKind::NotFound
-            {
-                return io::Error::new(io::ErrorKind::NotFound, e.to_string());
-            }
-            record(
-                &self.problems,
-                path.to_path_buf(),
-                format!("cannot read: {e}; module resolution goes on without it"),
-            );
-            io::Error::other(e.to_string())
+        let bytes = self.read_file(path)?;
+        let is_config = path.file_name().is_some_and(|n| n != "package.json");
+        Ok(if self.without_extends && is_config {
+            drop_extends(bytes)
+        } else {
+            bytes
         })
     }
 
@@ -138,6 +136,145 @@ impl FileSystem for BoundedFs {
 
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         FileSystemOs::canonicalize(path)
+    }
+}
+
+impl BoundedFs {
+    fn read_file(&self, path: &Path) -> io::Result<Vec<u8>> {
+        read_bounded(path, MAX_PROJECT_FILE_BYTES).map_err(|e| {
+            if let ReadError::Io(io) = &e
+                && io.kind() == io::ErrorKind::NotFound
+            {
+                return io::Error::new(io::ErrorKind::NotFound, e.to_string());
+            }
+            record(
+                &self.problems,
+                path.to_path_buf(),
+                format!("cannot read: {e}; module resolution goes on without it"),
+            );
+            io::Error::other(e.to_string())
+        })
+    }
+}
+
+/// A config as JSON (comments, trailing commas and a BOM allowed), or None
+/// when it is not a JSON object.
+fn config_json(bytes: &[u8]) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let mut text = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .unwrap_or(bytes)
+        .to_vec();
+    json_strip_comments::strip_slice(&mut text).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// The config without its `extends` (unchanged when it has none or does not
+/// parse: the resolver then reports it as it is).
+fn drop_extends(bytes: Vec<u8>) -> Vec<u8> {
+    let Some(mut map) = config_json(&bytes) else {
+        return bytes;
+    };
+    if map.remove("extends").is_none() {
+        return bytes;
+    }
+    serde_json::to_vec(&map).unwrap_or(bytes)
+}
+
+/// `extends` chains longer than this are refused: the resolver loads a chain
+/// by recursion, and a chain hundreds deep would overflow a worker thread's
+/// stack. Real chains are a few configs long.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
+
+/// The options `oxc_resolver` itself resolves an `extends` package or
+/// `#subpath` with (its `tsconfig_extends_resolver`).
+fn extends_options() -> ResolveOptions {
+    ResolveOptions {
+        tsconfig: None,
+        condition_names: vec!["node".into(), "import".into()],
+        extensions: vec![".json".into()],
+        main_files: vec!["tsconfig".into()],
+        ..ResolveOptions::default()
+    }
+}
+
+/// The configs `config` extends, found as the resolver finds them: a path
+/// (`.json` added when the name has none, a folder meaning its
+/// `tsconfig.json`), or a package or `#subpath` resolved by `packages`
+/// (the resolver's own rules for `extends`: `exports`, `tsconfig.json`).
+fn extends_of(config: &Path, packages: &ResolverGeneric<BoundedFs>) -> Vec<PathBuf> {
+    let Some(json) = read_bounded(config, MAX_PROJECT_FILE_BYTES)
+        .ok()
+        .and_then(|b| config_json(&b))
+    else {
+        return vec![];
+    };
+    let specs: Vec<&str> = match json.get("extends") {
+        Some(serde_json::Value::String(s)) => vec![s.as_str()],
+        Some(serde_json::Value::Array(a)) => a.iter().filter_map(|v| v.as_str()).collect(),
+        _ => return vec![],
+    };
+    let dir = config.parent().unwrap_or(Path::new("/"));
+    let as_config = |p: PathBuf| -> Option<PathBuf> {
+        if p.is_file() {
+            return Some(p);
+        }
+        if p.is_dir() {
+            return Some(p.join("tsconfig.json")).filter(|t| t.is_file());
+        }
+        let mut with_json = p.into_os_string();
+        with_json.push(".json");
+        Some(PathBuf::from(with_json)).filter(|t| t.is_file())
+    };
+    specs
+        .into_iter()
+        .filter_map(|spec| match spec.as_bytes().first() {
+            None => None,
+            Some(b'/') => as_config(PathBuf::from(spec)),
+            Some(b'.') => as_config(normalize(&dir.join(spec))),
+            _ => packages.resolve(dir, spec).ok().map(|r| r.into_path_buf()),
+        })
+        .collect()
+}
+
+/// Whether an `extends` chain from `config` is longer than
+/// [`MAX_EXTENDS_DEPTH`]. Walked depth-first with a stack of its own, not by
+/// recursion, each config's longest chain computed once; a config already on
+/// the chain (a cycle) is not followed again (the resolver reports cycles).
+fn extends_too_deep(config: &Path, packages: &ResolverGeneric<BoundedFs>) -> bool {
+    // The chain being walked: a config, the configs it extends still to
+    // visit, the longest chain below it so far.
+    let mut stack = vec![(config.to_path_buf(), extends_of(config, packages), 0usize)];
+    let mut on_chain: std::collections::HashSet<PathBuf> = [config.to_path_buf()].into();
+    let mut longest: HashMap<PathBuf, usize> = HashMap::new();
+    loop {
+        if stack.len() > MAX_EXTENDS_DEPTH + 1 {
+            return true;
+        }
+        let Some((_, next, below)) = stack.last_mut() else {
+            return false;
+        };
+        if let Some(child) = next.pop() {
+            if on_chain.contains(&child) {
+                continue;
+            }
+            if let Some(&h) = longest.get(&child) {
+                *below = (*below).max(h + 1);
+                continue;
+            }
+            on_chain.insert(child.clone());
+            let grandchildren = extends_of(&child, packages);
+            stack.push((child, grandchildren, 0));
+        } else {
+            let (done, _, h) = stack.pop().expect("a config on the chain");
+            on_chain.remove(&done);
+            if h > MAX_EXTENDS_DEPTH {
+                return true;
+            }
+            longest.insert(done, h);
+            if let Some((_, _, parent_below)) = stack.last_mut() {
+                *parent_below = (*parent_below).max(h + 1);
+            }
+        }
     }
 }
 
@@ -180,9 +317,19 @@ pub struct Resolver {
     /// The same without `types`, for a package whose types are only `.d.ts`
     /// (its JavaScript entry holds the re-exports). Shares `typed`'s cache.
     untyped: ResolverGeneric<BoundedFs>,
+    /// Reads every config without its `extends`: the config that applies to
+    /// a file when what it extends cannot be loaded (its own `paths` stay).
+    without_extends: std::sync::OnceLock<ResolverGeneric<BoundedFs>>,
+    /// Resolves an `extends` package as the resolver does, for the depth check.
+    extends: ResolverGeneric<BoundedFs>,
     problems: Problems,
     /// The tsconfig chosen for each importing file.
     configs: Mutex<HashMap<PathBuf, Option<Arc<TsConfig>>>>,
+    /// Importing files whose tsconfig could not be loaded whole.
+    unusable: Mutex<std::collections::HashSet<PathBuf>>,
+    /// By folder: a config there (or a project it references) whose
+    /// `extends` chain is too deep to load.
+    too_deep: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
 }
 
 impl Default for Resolver {
@@ -196,6 +343,7 @@ impl Resolver {
         let problems = Problems::default();
         let fs = BoundedFs {
             problems: problems.clone(),
+            without_extends: false,
         };
         let typed = ResolverGeneric::new_with_file_system(
             fs,
@@ -208,11 +356,16 @@ impl Resolver {
             &["import", "require", "default"],
             &["module", "main"],
         ));
+        let extends = typed.clone_with_options(extends_options());
         Resolver {
             typed,
             untyped,
+            extends,
+            without_extends: std::sync::OnceLock::new(),
             problems,
             configs: Mutex::default(),
+            unusable: Mutex::default(),
+            too_deep: Mutex::default(),
         }
     }
 
@@ -252,6 +405,17 @@ impl Resolver {
             })
     }
 
+    /// Whether the tsconfig for `importer` could not be loaded whole: it,
+    /// or what it extends, is unusable (only its own settings, or none,
+    /// apply), so an alias it meant to declare may be missing.
+    pub fn config_unusable(&self, importer: &Path) -> bool {
+        self.config_for(importer);
+        self.unusable
+            .lock()
+            .expect("unusable configs")
+            .contains(importer)
+    }
+
     /// Resolve from a directory when the importing file is not known (a
     /// barrel's own imports): the tsconfig is chosen for an `index.ts` there.
     pub fn resolve_from_dir(&self, dir: &Path, spec: &str) -> Option<PathBuf> {
@@ -279,61 +443,145 @@ impl Resolver {
         found
     }
 
+    /// The tsconfig for `file`. When it cannot be loaded because of what it
+    /// extends (a package not installed yet, a base that does not parse, a
+    /// cycle, a chain too deep), the same config without its `extends`
+    /// applies: its own `paths` and `baseUrl` still hold. Every such
+    /// problem is recorded under the config at fault.
     fn find_config(&self, file: &Path) -> Option<Arc<TsConfig>> {
-        match self.typed.find_tsconfig(file) {
-            Ok(Some(config)) => return Some(config),
-            Ok(None) => {}
+        let unusable = || {
+            self.unusable
+                .lock()
+                .expect("unusable configs")
+                .insert(file.to_path_buf());
+        };
+        if let Some(deep) = self.deep_config_above(file) {
+            unusable();
+            let kept = locate(self.fallback(), file, &self.problems).ok().flatten();
+            record(
+                &self.problems,
+                deep,
+                format!(
+                    "its `extends` chain is deeper than {MAX_EXTENDS_DEPTH} configs; {}",
+                    kept_note(kept.as_deref(), None)
+                ),
+            );
+            return kept;
+        }
+        match locate(&self.typed, file, &self.problems) {
+            Ok(found) => found,
             Err(e) => {
-                self.report(file, &e);
-                return None;
+                unusable();
+                let kept = locate(self.fallback(), file, &self.problems).ok().flatten();
+                self.report(file, &e, kept.as_deref());
+                kept
             }
         }
-        // No tsconfig.json includes the file: bundlers (Next.js, Vite
-        // plugins) still apply the nearest tsconfig.json or jsconfig.json.
-        for dir in file.ancestors().skip(1) {
-            for name in ["tsconfig.json", "jsconfig.json"] {
-                let candidate = dir.join(name);
-                let Ok(meta) = std::fs::metadata(&candidate) else {
-                    continue;
-                };
-                if !meta.is_file() {
-                    record(
-                        &self.problems,
-                        candidate,
-                        "not a regular file; ignored".to_string(),
-                    );
-                    continue;
-                }
-                return match self.typed.resolve_tsconfig(&candidate) {
-                    Ok(config) => Some(config),
-                    Err(e) => {
-                        self.report(file, &e);
-                        None
-                    }
-                };
-            }
+    }
+
+    fn fallback(&self) -> &ResolverGeneric<BoundedFs> {
+        self.without_extends.get_or_init(|| {
+            ResolverGeneric::new_with_file_system(
+                BoundedFs {
+                    problems: self.problems.clone(),
+                    without_extends: true,
+                },
+                options(
+                    &["types", "import", "require", "default"],
+                    &["types", "typings", "module", "main"],
+                ),
+            )
+        })
+    }
+
+    /// A tsconfig or jsconfig above `file` (or a project it references)
+    /// whose `extends` chain is too deep to load, if any.
+    fn deep_config_above(&self, file: &Path) -> Option<PathBuf> {
+        file.ancestors()
+            .skip(1)
+            .find_map(|dir| self.deep_config_in(dir))
+    }
+
+    /// The same for the configs of one folder, walked once per folder.
+    fn deep_config_in(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.too_deep.lock().expect("depth cache").get(dir) {
+            return known.clone();
         }
-        None
+        let found = ["tsconfig.json", "jsconfig.json"]
+            .iter()
+            .map(|name| dir.join(name))
+            .filter(|config| config.is_file())
+            .find_map(|config| {
+                let referenced = project_references(&config).unwrap_or_default();
+                std::iter::once(config)
+                    .chain(referenced)
+                    .find(|c| extends_too_deep(c, &self.extends))
+            });
+        self.too_deep
+            .lock()
+            .expect("depth cache")
+            .insert(dir.to_path_buf(), found.clone());
+        found
     }
 
     /// Record why the tsconfig for `file` could not be loaded, under the
     /// path of the config at fault (or the nearest one when the error names
-    /// none, such as an `extends` target that does not exist).
-    fn report(&self, file: &Path, e: &ResolveError) {
+    /// none, such as an `extends` target that does not exist), and what
+    /// applies instead.
+    fn report(&self, file: &Path, e: &ResolveError, kept: Option<&TsConfig>) {
         let (path, message) = describe(e);
         let Some(path) = path.or_else(|| nearest_config(file)) else {
             return;
         };
+        let note = kept_note(kept, Some(&path));
         // Paths in the message, from the config's own folder.
         let message = match path.parent().map(|d| format!("{}/", d.display())) {
-            Some(dir) => message.replace(&dir, "./"),
-            None => message,
+            Some(dir) => format!("{message}; {note}").replace(&dir, "./"),
+            None => format!("{message}; {note}"),
         };
-        record(
-            &self.problems,
-            path,
-            format!("{message}; its paths and references are not used"),
-        );
+        record(&self.problems, path, message);
+    }
+}
+
+/// The tsconfig TypeScript would use for `file`, as `r` loads it: the
+/// nearest one that includes the file, else (as bundlers do) the nearest
+/// `tsconfig.json` or `jsconfig.json`.
+fn locate(
+    r: &ResolverGeneric<BoundedFs>,
+    file: &Path,
+    problems: &Problems,
+) -> Result<Option<Arc<TsConfig>>, ResolveError> {
+    if let Some(config) = r.find_tsconfig(file)? {
+        return Ok(Some(config));
+    }
+    for dir in file.ancestors().skip(1) {
+        for name in ["tsconfig.json", "jsconfig.json"] {
+            let candidate = dir.join(name);
+            let Ok(meta) = std::fs::metadata(&candidate) else {
+                continue;
+            };
+            if !meta.is_file() {
+                record(
+                    problems,
+                    candidate,
+                    "not a regular file; ignored".to_string(),
+                );
+                continue;
+            }
+            return r.resolve_tsconfig(&candidate).map(Some);
+        }
+    }
+    Ok(None)
+}
+
+/// What applies when a config cannot be loaded whole.
+fn kept_note(kept: Option<&TsConfig>, at_fault: Option<&Path>) -> String {
+    match kept {
+        Some(c) if at_fault.is_none_or(|p| p == c.path()) => {
+            "its own paths and baseUrl are used, without what it extends".to_string()
+        }
+        Some(c) => format!("`{}` is used without what it extends", c.path().display()),
+        None => "its paths and references are not used".to_string(),
     }
 }
 
@@ -509,6 +757,67 @@ mod tests {
             ("src/app.ts", ""),
         ]);
         assert_eq!(resolved(d.path(), "src/app.ts", "pkg"), None);
+    }
+
+    #[test]
+    fn extends_chains_are_measured_without_recursion() {
+        // Through packages: node_modules/p<i>/tsconfig.json extends p<i+1>.
+        let chain = |n: usize| {
+            let mut files = vec![(
+                "tsconfig.json".to_string(),
+                r#"{ "extends": "p0/tsconfig.json" }"#.to_string(),
+            )];
+            for i in 0..n {
+                files.push((
+                    format!("node_modules/p{i}/tsconfig.json"),
+                    format!("{{ \"extends\": \"p{}\" }}", i + 1),
+                ));
+            }
+            files.push((format!("node_modules/p{n}/tsconfig.json"), "{}".into()));
+            let refs: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(p, t)| (p.as_str(), t.as_str()))
+                .collect();
+            tree(&refs)
+        };
+        let r = Resolver::new();
+        let too_deep = |d: &tempfile::TempDir| {
+            extends_too_deep(
+                &d.path().canonicalize().unwrap().join("tsconfig.json"),
+                &r.extends,
+            )
+        };
+        let shallow = chain(MAX_EXTENDS_DEPTH - 2);
+        assert!(!too_deep(&shallow));
+        let deep = chain(MAX_EXTENDS_DEPTH + 1);
+        assert!(too_deep(&deep));
+        // A cycle ends the walk (the resolver reports it).
+        let cycle = tree(&[
+            ("tsconfig.json", r#"{ "extends": ["./a", "./b.json"] }"#),
+            ("a.json", r#"{ "extends": "./b.json" }"#),
+            ("b.json", r#"{ "extends": "./a.json" }"#),
+        ]);
+        assert!(!too_deep(&cycle));
+        // Through a package's `exports`, as the resolver follows it.
+        let mut files = vec![(
+            "tsconfig.json".to_string(),
+            r#"{ "extends": "q0" }"#.to_string(),
+        )];
+        for i in 0..=MAX_EXTENDS_DEPTH {
+            files.push((
+                format!("node_modules/q{i}/package.json"),
+                r#"{ "name": "q", "exports": { ".": "./configs/base.json" } }"#.to_string(),
+            ));
+            files.push((
+                format!("node_modules/q{i}/configs/base.json"),
+                format!("{{ \"extends\": \"q{}\" }}", i + 1),
+            ));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        assert!(too_deep(&tree(&refs)));
     }
 
     #[test]

@@ -117,7 +117,7 @@ fn write_files(report: &mut Report, plan: Plan) -> Vec<usize> {
         let file = &mut report.files[index];
         let change = file.change.as_mut().expect("planned files have a change");
         let outcome = to.and_then(|physical| {
-            atomic_write(&physical, &change.original, change.rewritten.as_bytes())
+            atomic_write(&physical, &change.disk_original(), &change.disk_rewritten())
         });
         match outcome {
             Ok(()) => {
@@ -193,7 +193,11 @@ fn verify_types(
         let message = if keep_broken {
             format!("kept despite new type errors (--keep-broken): {list}")
         } else {
-            match rollback(&file.path, change.rewritten.as_bytes(), &change.original) {
+            match rollback(
+                &file.path,
+                &change.disk_rewritten(),
+                &change.disk_original(),
+            ) {
                 Ok(()) => {
                     rolled_back += 1;
                     change.written = false;
