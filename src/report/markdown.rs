@@ -38,6 +38,7 @@ impl Printer for Markdown {
         if report.active().next().is_none() && report.problems.is_empty() {
             out.push_str("No legacy action-based MFA usage found.\n");
             suppressed(report, &mut out);
+            test_plan(report, &mut out);
             return out;
         }
         if self.mode == Mode::Check {
@@ -58,6 +59,7 @@ impl Printer for Markdown {
                 out.push_str(&format!("- `{}`: {}\n", p.path, p.message()));
             }
         }
+        test_plan(report, &mut out);
         out
     }
 }
@@ -186,4 +188,50 @@ fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
         ));
     }
     Some(out)
+}
+
+/// The guide's step 5 — test each protected action end to end — as a
+/// checklist: every step-up request after the migration, with its scope, the
+/// sensitive call it guards and its place in the file as migrated. Always
+/// the last section.
+fn test_plan(report: &Report, out: &mut String) {
+    let mut items: Vec<(&str, &super::Protected)> = report
+        .files
+        .iter()
+        .flat_map(|f| f.protected.iter().map(move |p| (f.display.as_str(), p)))
+        .collect();
+    if items.is_empty() {
+        return;
+    }
+    items.sort_by_key(|(path, p)| (*path, p.line));
+    out.push_str(
+        "\n## Test plan\n\nEach protected action after the migration (lines of the migrated \
+         files): tick it once its flow has been tested end to end, step-up prompt included.\n\n",
+    );
+    for (path, p) in items {
+        let scopes = p
+            .scopes
+            .iter()
+            .map(|s| code(s))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let guarded = match &p.guarded {
+            Some(call) => code(call),
+            None => "the flows that call it (no sensitive call in the same function)".to_string(),
+        };
+        out.push_str(&format!(
+            "- [ ] {scopes} — {guarded} — {}\n",
+            code(&format!("{path}:{}", p.line))
+        ));
+    }
+}
+
+/// Inline code for text from the user's files: a backtick in it widens the fence.
+fn code(text: &str) -> String {
+    let one_line = text.replace(['\r', '\n'], " ");
+    if one_line.contains('`') {
+        format!("`` {one_line} ``")
+    } else {
+        format!("`{one_line}`")
+    }
 }

@@ -146,6 +146,19 @@ pub struct FileOutcome {
     pub needs_api_core: bool,
     /// The SDK packages its code needs a step-up version of (project checks).
     pub sdk_use: SdkUse,
+    /// The step-up requests of the file as it is after the migration (the test plan).
+    pub protected: Vec<Protected>,
+}
+
+/// One protected action after the migration: a step-up request, at a line
+/// of the file as migrated.
+#[derive(Debug, Clone)]
+pub struct Protected {
+    pub line: usize,
+    /// The requested scopes as written (`TokenScope.Walletexport`).
+    pub scopes: Vec<String>,
+    /// The sensitive call it guards in the same function, when there is one.
+    pub guarded: Option<String>,
 }
 
 /// What a run found, for any printer.

@@ -6,10 +6,13 @@ pub mod walk;
 
 use crate::analysis::LineIndex;
 use crate::analysis::barrels;
+use crate::analysis::protected::protected_actions;
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
-use crate::report::{Change, FileOutcome, Located, Problem, ProblemKind, Report, Summary};
+use crate::report::{
+    Change, FileOutcome, Located, Problem, ProblemKind, Protected, Report, Summary,
+};
 use crate::workspace::FsWorkspace;
 use crate::workspace::manifest::{self, Manifest, SourceUse, UseDetector};
 use crate::workspace::read::open_regular;
@@ -321,6 +324,7 @@ fn process_file(
         has_dynamic_import: false,
         needs_api_core: false,
         sdk_use: Default::default(),
+        protected: Vec::new(),
     };
     let Some(lang) = Lang::from_path(&t.path) else {
         return outcome;
@@ -352,6 +356,10 @@ fn process_file(
         result.rewritten.as_deref(),
         result.has_dynamic_import,
     );
+    let after = result.rewritten.as_deref().unwrap_or(&text);
+    if result.has_dynamic_import && after.contains("requestedScopes") {
+        outcome.protected = protected_after(engine, lang, after);
+    }
     if let Some(rewritten) = result.rewritten {
         outcome.change = Some(Change {
             original: text.clone().into_bytes(),
@@ -364,6 +372,21 @@ fn process_file(
         outcome.original = Some(text);
     }
     outcome
+}
+
+/// The step-up requests of a file's text as migrated, with their lines.
+fn protected_after(engine: &Engine, lang: Lang, after: &str) -> Vec<Protected> {
+    let (_, body) = split_bom(after);
+    let tree = lang.parse(body);
+    let lines = LineIndex::new(body);
+    protected_actions(tree.root_node(), body, engine.table())
+        .into_iter()
+        .map(|p| Protected {
+            line: lines.line_col(p.offset).0,
+            scopes: p.scopes,
+            guarded: p.guarded,
+        })
+        .collect()
 }
 
 /// A candidate's text (read again unless pass 1 kept the bytes), or why it is
