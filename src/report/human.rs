@@ -126,6 +126,9 @@ impl Printer for MigrateReport {
         for p in &report.problems {
             out.push_str(&format!("{}: {}\n", p.path, p.message()));
         }
+        for line in report.install_note(self.write) {
+            out.push_str(&format!("Next: {line}\n"));
+        }
         if !self.quiet {
             out.push_str(&summary_line(&report.summary, self.write));
             out.push('\n');

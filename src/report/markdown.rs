@@ -45,8 +45,11 @@ impl Printer for Markdown {
             annotation_limit(report, &mut out);
         }
         self.per_rule(report, &mut out);
-        if matches!(self.mode, Mode::Migrate { .. }) {
+        if let Mode::Migrate { write } = self.mode {
             changed_files(report, &mut out);
+            for line in report.install_note(write) {
+                out.push_str(&format!("\n**Next:** {line}\n"));
+            }
         }
         let review: Vec<&Located> = report.needs_review().collect();
         self.items(report, "Needs manual review", &review, &mut out);

@@ -193,6 +193,39 @@ pub struct Report {
     pub summary: Summary,
     /// The rule catalog of the run's migration table.
     pub catalog: Vec<RuleInfo>,
+    /// The package.json and catalog files the dependency bump changes
+    /// (indices into `files`), each with the install command and lockfile of
+    /// its workspace (None: no lockfile found).
+    pub installs: Vec<(usize, Option<(&'static str, &'static str)>)>,
+}
+
+impl Report {
+    /// What to run once the bumped package.json files are on disk (written,
+    /// or `write` false: the diff applied): one line per install command.
+    pub fn install_note(&self, write: bool) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .installs
+            .iter()
+            .filter(|(i, _)| {
+                self.files[*i]
+                    .change
+                    .as_ref()
+                    .is_some_and(|c| c.written || !write)
+            })
+            .map(|(_, install)| match install {
+                Some((command, lock)) => format!(
+                    "the SDK version ranges changed: run `{command}` to update {lock} \
+                     (`npm ci` fails on a stale lockfile)"
+                ),
+                None => "the SDK version ranges changed: run your package manager's \
+                         install (no lockfile found)"
+                    .to_string(),
+            })
+            .collect();
+        lines.sort();
+        lines.dedup();
+        lines
+    }
 }
 
 impl Report {

@@ -14,6 +14,7 @@ use crate::report::{
     Change, FileOutcome, Located, Problem, ProblemKind, Protected, Report, Summary,
 };
 use crate::workspace::FsWorkspace;
+use crate::workspace::bump;
 use crate::workspace::manifest::{self, Manifest, SourceUse, UseDetector};
 use crate::workspace::read::open_regular;
 use crate::workspace::resolve::normalize;
@@ -37,6 +38,9 @@ pub struct SessionOptions {
     pub walk: WalkOptions,
     /// Draw a progress line on stderr (a terminal).
     pub progress: bool,
+    /// Raise the SDK ranges in package.json files and catalogs (`migrate`
+    /// without `--no-bump`).
+    pub bump: bool,
 }
 
 /// A path that could not be scanned at all (a usage error).
@@ -85,6 +89,9 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
         report.files.push(f);
     }
     project_checks(engine, &manifests, &mut report, &mut problems);
+    if opts.bump {
+        bump_dependencies(engine, &manifests, &mut report);
+    }
     problems.extend(
         workspace
             .take_problems()
@@ -477,14 +484,9 @@ fn locate(result: &SourceOutcome, text: &str, display: &str) -> Vec<Located> {
         .collect()
 }
 
-/// The package.json checks, with the files that need sdk-api-core.
-fn project_checks(
-    engine: &Engine,
-    manifests: &[Manifest],
-    report: &mut Report,
-    problems: &mut Vec<Problem>,
-) {
-    let sources: Vec<SourceUse> = report
+/// What the project checks need of the analysed files.
+fn sources_of(report: &Report) -> Vec<SourceUse> {
+    report
         .files
         .iter()
         .filter(|f| f.needs_api_core || f.sdk_use != Default::default())
@@ -493,7 +495,97 @@ fn project_checks(
             sdk: f.sdk_use,
             needs_api_core: f.needs_api_core,
         })
-        .collect();
+        .collect()
+}
+
+/// The guide's step 1 in the change: the package.json and catalog files the
+/// bump edits become changes of the report (in the diff, written by
+/// `--write`, offered by `-i`); the `dependency-range` and
+/// `api-core-dependency` findings they fix become fixable, and what the bump
+/// leaves alone is reported.
+fn bump_dependencies(engine: &Engine, manifests: &[Manifest], report: &mut Report) {
+    let plan = bump::plan(manifests, engine.table(), &sources_of(report));
+    for (f, install) in plan.files.into_iter().zip(plan.install) {
+        report.summary.files_changed += 1;
+        report.summary.edits += f.edit_count;
+        report.installs.push((report.files.len(), install));
+        report.files.push(FileOutcome {
+            path: f.path,
+            display: f.display,
+            display_raw: None,
+            findings: vec![],
+            change: Some(Change {
+                original: f.original.clone().into_bytes(),
+                rewritten: f.rewritten,
+                edit_count: f.edit_count,
+                written: false,
+            }),
+            original: Some(f.original),
+            problem: None,
+            has_dynamic_import: false,
+            needs_api_core: false,
+            sdk_use: Default::default(),
+            protected: Vec::new(),
+        });
+    }
+    for r in &plan.raised {
+        let via = r
+            .via
+            .as_deref()
+            .map(|v| format!(" in {v}"))
+            .unwrap_or_default();
+        let key = format!("\"{}\"", r.key);
+        for f in report.findings.iter_mut().filter(|f| f.path == r.manifest) {
+            let fixed = match f.rule {
+                "dependency-range" if f.message.starts_with(&key) => {
+                    format!("; the change raises it to \"{}\"{via}", r.to)
+                }
+                "api-core-dependency" if f.message.contains(&r.key) => {
+                    format!("; the change adds {key}: \"{}\"", r.to)
+                }
+                _ => continue,
+            };
+            f.fixable = true;
+            f.message.push_str(&fixed);
+        }
+    }
+    let table = engine.table();
+    for l in plan.left_alone {
+        let known = report
+            .findings
+            .iter_mut()
+            .find(|f| f.path == l.manifest && f.line == l.line && f.rule == "dependency-range");
+        match known {
+            Some(f) => {
+                f.message.push_str("; ");
+                f.message.push_str(&l.message);
+            }
+            None if !table.is_off("dependency-range") => report.findings.push(Located {
+                path: l.manifest,
+                line: l.line,
+                column: l.column,
+                end_line: l.line,
+                rule: "dependency-range",
+                severity: table
+                    .configured_severity("dependency-range")
+                    .unwrap_or(Severity::Warning),
+                fixable: false,
+                message: l.message,
+                suppressed: None,
+            }),
+            None => {}
+        }
+    }
+}
+
+/// The package.json checks, with the files that need sdk-api-core.
+fn project_checks(
+    engine: &Engine,
+    manifests: &[Manifest],
+    report: &mut Report,
+    problems: &mut Vec<Problem>,
+) {
+    let sources = sources_of(report);
     let table = engine.table();
     let (findings, manifest_problems) = manifest::check(manifests, table, &sources);
     // package.json holds no comments: the config alone decides on these.
