@@ -225,3 +225,37 @@ fn a_catalog_the_bump_cannot_edit_is_named_with_the_reason_and_the_rest_goes_on(
         "{patch}"
     );
 }
+
+#[test]
+fn a_yarn_named_catalog_is_raised_in_yarnrc() {
+    let yarnrc = "nodeLinker: node-modules\r\ncatalogs:\r\n  dynamic:\r\n    \"@dynamic-labs/sdk-react-core\": 4.60.1 # pinned by ops\r\n";
+    let dir = repo(&[
+        (
+            "package.json",
+            "{ \"private\": true, \"workspaces\": [\"apps/*\"] }\n",
+        ),
+        ("yarn.lock", "# yarn lockfile v1\n"),
+        (".yarnrc.yml", yarnrc),
+        (
+            "apps/a/package.json",
+            "{\n  \"dependencies\": {\n    \"@dynamic-labs/sdk-api-core\": \"0.0.964\",\n    \"@dynamic-labs/sdk-react-core\": \"catalog:dynamic\"\n  }\n}\n",
+        ),
+        ("apps/a/src/Export.tsx", LEGACY),
+    ]);
+    let out = stepup(dir.path(), &["migrate", "--write", "."]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(".yarnrc.yml")).unwrap(),
+        yarnrc.replace("4.60.1", "4.76.0")
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("run `yarn install` to update yarn.lock"),
+        "{stderr}"
+    );
+}

@@ -94,6 +94,10 @@ const JS_SDK_SCOPE: &str = "@dynamic-labs-sdk/";
 
 /// Plan the bump of every package.json that owns code needing it.
 pub fn plan(manifests: &[Manifest], table: &Table, sources: &[SourceUse]) -> Bump {
+    if sources.is_empty() {
+        // No code of the SDK's: no package.json is read again.
+        return Bump::default();
+    }
     let parsed: Vec<Parsed> = manifests.iter().filter_map(|m| parse(m).ok()).collect();
     let mut order: Vec<usize> = (0..parsed.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(parsed[i].dir.components().count()));
