@@ -69,7 +69,7 @@ fn the_dry_run_diff_raises_the_ranges_and_git_apply_gives_the_write() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains(
-            "Next: the SDK version ranges changed: run `pnpm install` to update pnpm-lock.yaml (`npm ci` fails on a stale lockfile)"
+            "Next: the change raises SDK version ranges: once it is applied, run `pnpm install` to update pnpm-lock.yaml (`npm ci` fails on a stale lockfile)"
         ),
         "{stderr}"
     );
@@ -178,7 +178,9 @@ fn the_install_command_is_the_lockfiles_package_manager() {
         assert!(stderr.contains(&note), "{lockfile}: {stderr}");
         let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
         assert!(
-            report.contains(&format!("**Next:** the SDK version ranges changed: {note}")),
+            report.contains(&format!(
+                "**Next:** the change raises SDK version ranges: once it is applied, {note}"
+            )),
             "{report}"
         );
         assert!(
@@ -255,7 +257,9 @@ fn a_yarn_named_catalog_is_raised_in_yarnrc() {
     );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("run `yarn install` to update yarn.lock"),
+        stderr.contains(
+            "Next: the SDK version ranges changed, run `yarn install` to update yarn.lock"
+        ),
         "{stderr}"
     );
 }

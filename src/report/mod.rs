@@ -212,14 +212,21 @@ impl Report {
                     .as_ref()
                     .is_some_and(|c| c.written || !write)
             })
-            .map(|(_, install)| match install {
-                Some((command, lock)) => format!(
-                    "the SDK version ranges changed: run `{command}` to update {lock} \
-                     (`npm ci` fails on a stale lockfile)"
-                ),
-                None => "the SDK version ranges changed: run your package manager's \
-                         install (no lockfile found)"
-                    .to_string(),
+            .map(|(_, install)| {
+                let what = if write {
+                    "the SDK version ranges changed"
+                } else {
+                    "the change raises SDK version ranges: once it is applied"
+                };
+                match install {
+                    Some((command, lock)) => format!(
+                        "{what}, run `{command}` to update {lock} (`npm ci` fails on a stale \
+                         lockfile)"
+                    ),
+                    None => {
+                        format!("{what}, run your package manager's install (no lockfile found)")
+                    }
+                }
             })
             .collect();
         lines.sort();

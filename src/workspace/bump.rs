@@ -13,6 +13,7 @@ use super::manifest::{
 };
 use super::npm_range::{NpmRange, Spec, classify};
 use super::read::read_text;
+use super::resolve::normalize;
 use crate::table::Table;
 use nodejs_semver::Version;
 use std::collections::{BTreeMap, HashSet};
@@ -207,7 +208,7 @@ fn deps_of(p: &Parsed) -> Vec<Dep> {
             let here = |range: &str| {
                 Some((
                     range.to_string(),
-                    p.m.path.clone(),
+                    normalize(&p.m.path),
                     Place::Json(vec![section.to_string(), key.clone()]),
                 ))
             };
@@ -331,7 +332,7 @@ fn raise_family(
             manifest: p.m.display.clone(),
             key: d.key.clone(),
             to,
-            via: (*file != p.m.path).then_some(shown),
+            via: (*file != normalize(&p.m.path)).then_some(shown),
         });
     }
     Some(target)
@@ -481,7 +482,7 @@ fn add_api_core(
         return;
     };
     let entry = edits
-        .entry(p.m.path.clone())
+        .entry(normalize(&p.m.path))
         .or_insert_with(|| (p.m.display.clone(), Vec::new()));
     entry.1.push(ValueEdit {
         place: Place::Json(vec!["dependencies".into(), api_core.clone()]),
@@ -790,6 +791,10 @@ mod tests {
         let keys = |k: &str| vec!["dependencies".to_string(), k.to_string()];
         let (s, e, t) = json_edit(body, &keys("@dynamic-labs/sdk-react-core"), "^4.76.0").unwrap();
         assert_eq!((&body[s..e], t.as_str()), ("^4.51.2", "^4.76.0"));
+        // Offsets are bytes: text before the value that is not ASCII.
+        let wide = "{ \"description\": \"Café ☕ 😀\", \"dependencies\": { \"a\": \"^1.0.0\" } }";
+        let (s, e, _) = json_edit(wide, &keys("a"), "^2.0.0").unwrap();
+        assert_eq!(&wide[s..e], "^1.0.0");
         let (s, e, t) = json_edit(body, &keys("@dynamic-labs/sdk-api-core"), "0.0.964").unwrap();
         let mut out = body.to_string();
         out.replace_range(s..e, &t);
