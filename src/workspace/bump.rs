@@ -152,6 +152,13 @@ pub fn plan(manifests: &[Manifest], table: &Table, sources: &[SourceUse]) -> Bum
     for i in sorted(api_core) {
         add_api_core(&parsed[i], table, targets.get(&i), &mut bump, &mut edits);
     }
+    apply_all(edits, &mut bump);
+    bump
+}
+
+/// Make the planned edits, file by file: each edited file becomes a change;
+/// one that cannot be edited is named with the reason.
+fn apply_all(edits: BTreeMap<PathBuf, (String, Vec<ValueEdit>)>, bump: &mut Bump) {
     for (path, (display, list)) in edits {
         match apply(&path, &list) {
             Ok(Some((original, rewritten))) => {
@@ -174,9 +181,9 @@ pub fn plan(manifests: &[Manifest], table: &Table, sources: &[SourceUse]) -> Bum
             }),
         }
     }
-    bump
 }
 
+/// A dependency left alone, placed at its key in the package.json.
 fn left_alone(p: &Parsed, key: &str, message: String) -> LeftAlone {
     let (line, column) = match p.text.find(&format!("\"{key}\"")) {
         Some(off) => crate::analysis::line_col(&p.text, off),
@@ -237,21 +244,23 @@ fn deps_of(p: &Parsed) -> Vec<Dep> {
     out
 }
 
-/// Raise the members of one lock-step family of a package.json when a
-/// package it needs allows a version without the step-up API: every member
-/// goes to the same version, the highest of the minimums and of the
-/// members' own lowest versions. Returns that version.
-fn raise_family(
+/// The lowest version a dependency's range admits, when it is a range.
+fn lowest(d: &Dep) -> Option<Version> {
+    let (range, _, _) = d.range.as_ref()?;
+    NpmRange::parse(range).ok()?.min_version()
+}
+
+/// The version a lock-step family of a package.json moves to, when a
+/// package of it the code needs allows a version without the step-up API:
+/// the highest of the minimums and of the members' own lowest versions
+/// within the SDK's major version. A needed package whose spec is not a
+/// range is reported as left alone.
+fn family_target(
     p: &Parsed,
     members: &[&Dep],
     wanted: &[&(&str, Version)],
     bump: &mut Bump,
-    edits: &mut BTreeMap<PathBuf, (String, Vec<ValueEdit>)>,
 ) -> Option<Version> {
-    let lowest = |d: &Dep| -> Option<Version> {
-        let (range, _, _) = d.range.as_ref()?;
-        NpmRange::parse(range).ok()?.min_version()
-    };
     let mut needed = false;
     let mut target: Option<Version> = None;
     for (pkg, min) in wanted {
@@ -265,25 +274,30 @@ fn raise_family(
                 format!("{why}: make sure it provides {pkg} {min} or later"),
             ));
         }
-        if lowest(dep).is_some_and(|low| low < *min) {
-            needed = true;
-        }
+        needed |= lowest(dep).is_some_and(|low| low < *min);
         if target.as_ref().is_none_or(|t| min > t) {
             target = Some(min.clone());
         }
     }
-    if !needed {
-        return None;
-    }
-    let mut target = target?;
-    for d in members {
-        if let Some(low) = lowest(d)
-            && low.major() == target.major()
-            && low > target
-        {
+    let mut target = target.filter(|_| needed)?;
+    for low in members.iter().filter_map(|d| lowest(d)) {
+        if low.major() == target.major() && low > target {
             target = low;
         }
     }
+    Some(target)
+}
+
+/// Raise the members of one lock-step family of a package.json to the
+/// version `family_target` gives, each in its own form. Returns that version.
+fn raise_family(
+    p: &Parsed,
+    members: &[&Dep],
+    wanted: &[&(&str, Version)],
+    bump: &mut Bump,
+    edits: &mut BTreeMap<PathBuf, (String, Vec<ValueEdit>)>,
+) -> Option<Version> {
+    let target = family_target(p, members, wanted, bump)?;
     let shown_target = target.to_string();
     for d in members {
         let Some((range, file, place)) = &d.range else {
@@ -609,21 +623,6 @@ fn yaml_value_span(text: &str, catalog: Option<&str>, package: &str) -> Option<(
         let t = l.trim();
         !t.is_empty() && !t.starts_with('#')
     };
-    let key_of = |l: &str| -> Option<String> {
-        let t = l.trim_start();
-        let (key, _) = if let Some(q) = t.strip_prefix(['\'', '"']) {
-            let quote = t.chars().next()?;
-            let close = q.find(quote)?;
-            let after = &q[close + 1..];
-            return after
-                .trim_start()
-                .starts_with(':')
-                .then(|| q[..close].to_string());
-        } else {
-            t.split_once(':')?
-        };
-        Some(key.trim().to_string())
-    };
     // The block under the line `i`: the lines indented more than it.
     let block = |i: usize| -> Vec<usize> {
         let base = indent(lines[i].1);
@@ -645,7 +644,7 @@ fn yaml_value_span(text: &str, catalog: Option<&str>, package: &str) -> Option<(
             .iter()
             .copied()
             .filter(|&j| indent(lines[j].1) == level)
-            .find(|&j| key_of(lines[j].1).as_deref() == Some(name))
+            .find(|&j| yaml_key(lines[j].1).as_deref() == Some(name))
     };
     let top: Vec<usize> = (0..lines.len())
         .filter(|&j| significant(lines[j].1) && indent(lines[j].1) == 0)
@@ -656,7 +655,13 @@ fn yaml_value_span(text: &str, catalog: Option<&str>, package: &str) -> Option<(
     };
     let entry = child(&block(section), package)?;
     let (start, line) = lines[entry];
-    // The value: after the key's colon.
+    let (s, e) = yaml_value_in_line(line)?;
+    Some((start + s, start + e))
+}
+
+/// The span, within a `key: value` line, of its value: between its quotes,
+/// or up to a comment.
+fn yaml_value_in_line(line: &str) -> Option<(usize, usize)> {
     let t = line.trim_start();
     let key_len = if t.starts_with(['\'', '"']) {
         let q = t.chars().next()?;
@@ -666,8 +671,7 @@ fn yaml_value_span(text: &str, catalog: Option<&str>, package: &str) -> Option<(
     };
     let colon = line.len() - t.len() + key_len + t[key_len..].find(':')?;
     let after = &line[colon + 1..];
-    let lead = after.len() - after.trim_start().len();
-    let value_at = colon + 1 + lead;
+    let value_at = colon + 1 + after.len() - after.trim_start().len();
     let value = &line[value_at..];
     let (s, e) = if let Some(q) = value.chars().next().filter(|c| *c == '\'' || *c == '"') {
         let close = value[1..].find(q)?;
@@ -676,7 +680,22 @@ fn yaml_value_span(text: &str, catalog: Option<&str>, package: &str) -> Option<(
         let end = value.find(" #").unwrap_or(value.len());
         (value_at, value_at + value[..end].trim_end().len())
     };
-    (s < e).then_some((start + s, start + e))
+    (s < e).then_some((s, e))
+}
+
+/// The key of a `key: value` (or `key:`) line, unquoted.
+fn yaml_key(line: &str) -> Option<String> {
+    let t = line.trim_start();
+    if let Some(q) = t.strip_prefix(['\'', '"']) {
+        let quote = t.chars().next()?;
+        let close = q.find(quote)?;
+        let after = &q[close + 1..];
+        return after
+            .trim_start()
+            .starts_with(':')
+            .then(|| q[..close].to_string());
+    }
+    Some(t.split_once(':')?.0.trim().to_string())
 }
 
 /// The edited text must parse, and differ from the original only in the
