@@ -470,7 +470,8 @@ fn catalog_entry(p: &Parsed, name: &str, package: &str) -> Option<(String, PathB
 
 /// Add sdk-api-core to `dependencies` of a package.json whose code imports
 /// TokenScope from it and that does not list it: at the version the
-/// installed SDK pins, when the installed SDK is the one the code needs.
+/// installed SDK pins, when the installed SDK is the one the code needs, else
+/// as `catalog:` when the workspace's default catalog has it.
 fn add_api_core(
     p: &Parsed,
     table: &Table,
@@ -483,15 +484,20 @@ fn add_api_core(
     if p.spec_of(api_core).is_some() || p.json.get("dependencies").is_none() {
         return;
     }
-    let min = target
-        .cloned()
-        .unwrap_or_else(|| Version::parse("4.76.0").expect("a version"));
-    // The SDK installed here that pins it, if that SDK is recent enough;
-    // else the `api-core-dependency` finding stays and says to add it.
+    let min = target.cloned().unwrap_or_else(|| {
+        let req = REQUIREMENTS
+            .iter()
+            .find(|r| r.package == react_core.as_str());
+        Version::parse(req.map_or("4.76.0", |r| r.min)).expect("a version")
+    });
+    // The version the SDK installed here pins, if that SDK is recent
+    // enough; else the workspace's default catalog entry for it, if it has
+    // one; else the `api-core-dependency` finding stays and says to add it.
     let pin = [react_core.as_str(), super::manifest::CLIENT_MODULE]
         .into_iter()
         .filter(|sdk| installed_version(&p.dir, sdk).is_some_and(|v| v >= min))
-        .find_map(|sdk| installed_dependency(&p.dir, sdk, api_core));
+        .find_map(|sdk| installed_dependency(&p.dir, sdk, api_core))
+        .or_else(|| catalog_entry(p, "", api_core).map(|_| "catalog:".to_string()));
     let Some(pin) = pin else {
         return;
     };
