@@ -263,3 +263,39 @@ fn a_yarn_named_catalog_is_raised_in_yarnrc() {
         "{stderr}"
     );
 }
+
+/// A catalog entry two packages share goes to the highest version either
+/// needs: here the second package's lock-step partner is already at 4.90.
+#[test]
+fn a_shared_catalog_entry_goes_to_the_highest_version_needed() {
+    let manifest = |extra: &str| {
+        format!(
+            "{{\n  \"dependencies\": {{\n{extra}    \"@dynamic-labs/sdk-api-core\": \"0.0.964\",\n    \"@dynamic-labs/sdk-react-core\": \"catalog:\"\n  }}\n}}\n"
+        )
+    };
+    let (a, b) = (
+        manifest(""),
+        manifest("    \"@dynamic-labs/ethereum\": \"^4.90.0\",\n"),
+    );
+    let dir = repo(&[
+        (
+            "pnpm-workspace.yaml",
+            "packages:\n  - apps/*\ncatalog:\n  '@dynamic-labs/sdk-react-core': ^4.51.2\n",
+        ),
+        ("apps/a/package.json", &a),
+        ("apps/a/src/Export.tsx", LEGACY),
+        ("apps/b/package.json", &b),
+        ("apps/b/src/Export.tsx", LEGACY),
+    ]);
+    let out = stepup(dir.path(), &["migrate", "--write", "--allow-dirty", "."]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("pnpm-workspace.yaml")).unwrap(),
+        "packages:\n  - apps/*\ncatalog:\n  '@dynamic-labs/sdk-react-core': ^4.90.0\n"
+    );
+}

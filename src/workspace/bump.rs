@@ -336,11 +336,14 @@ fn raise_family(
         let entry = edits
             .entry(file.clone())
             .or_insert_with(|| (shown.clone(), Vec::new()));
-        if !entry.1.iter().any(|e| e.place == *place) {
-            entry.1.push(ValueEdit {
+        // A catalog entry several packages share goes to the highest version any needs.
+        match entry.1.iter_mut().find(|e| e.place == *place) {
+            Some(e) if starts_at(&e.to) < starts_at(&to) => e.to = to.clone(),
+            Some(_) => {}
+            None => entry.1.push(ValueEdit {
                 place: place.clone(),
                 to: to.clone(),
-            });
+            }),
         }
         bump.raised.push(Raised {
             manifest: p.m.display.clone(),
@@ -385,6 +388,11 @@ pub fn raise(range: &str, to: &Version) -> Option<String> {
         _ => return None,
     };
     finish(candidate, to)
+}
+
+/// The lowest version a range admits (None sorts first).
+fn starts_at(range: &str) -> Option<Version> {
+    NpmRange::parse(range).ok()?.min_version()
 }
 
 fn finish(candidate: String, to: &Version) -> Option<String> {
