@@ -45,6 +45,7 @@ fn pipeline(c: &mut Criterion) {
                 newline: dominant_newline(&src),
                 suppressions: &Suppressions::default(),
                 manual_mock_of: None,
+                reexports_dynamic: &|_| false,
             };
             black_box(plan_file(&ctx))
         })

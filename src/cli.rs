@@ -169,6 +169,10 @@ pub struct MigrateArgs {
     /// With --write or -i: allow writing outside a git work tree.
     #[arg(long)]
     pub allow_no_vcs: bool,
+    /// Leave package.json files and catalogs alone: do not raise the SDK
+    /// ranges the migrated code needs.
+    #[arg(long)]
+    pub no_bump: bool,
     /// Also write a Markdown report for the pull request to FILE.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

@@ -193,6 +193,9 @@ impl Engine {
         };
         let nodes = descendants_touching(root, &self.marks(src, &bindings));
         let index = NodeIndex::build(&nodes, &tree.language());
+        let reexports_dynamic = |spec: &str| {
+            crate::analysis::barrels::reexports_dynamic(env.workspace, &self.table, env.dir, spec)
+        };
         let ctx = FileCtx {
             src,
             root,
@@ -203,6 +206,7 @@ impl Engine {
             newline: syntax::dominant_newline(src),
             suppressions,
             manual_mock_of: env.manual_mock_of,
+            reexports_dynamic: &reexports_dynamic,
         };
         if test_double {
             migration::reports::test_mocks::report(&ctx, &mut out.findings);

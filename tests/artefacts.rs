@@ -115,7 +115,12 @@ fn the_report_links_each_place_and_lists_review_items_as_tasks() {
     );
     // Excerpts are fenced by language: one of each, in the grouped items'
     // first place (the five review items share a message: one task).
-    let tasks = text.matches("- [ ] ").count();
+    let review = text
+        .split("## Needs manual review")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or_default();
+    let tasks = review.matches("- [ ] ").count();
     assert_eq!(tasks, 1, "identical findings are grouped:\n{text}");
     for (file, _) in [
         ("src/Guard.tsx", "tsx"),

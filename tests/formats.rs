@@ -314,3 +314,66 @@ fn escape_stray_bracket(v: &mut serde_json::Value) -> usize {
         _ => 0,
     }
 }
+
+/// The guide's step 5: the Markdown report and the job summary end with a
+/// checklist of every protected action after the migration — its scope, the
+/// sensitive call it guards, and its line in the migrated file.
+#[test]
+fn report_and_job_summary_end_with_the_test_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/test-plan"),
+        dir.path(),
+    );
+    let stepup = |args: &[&str], summary: Option<&Path>| {
+        let mut cmd = Command::cargo_bin("stepup").unwrap();
+        cmd.args(args).current_dir(dir.path());
+        if let Some(s) = summary {
+            cmd.env("GITHUB_STEP_SUMMARY", s);
+        }
+        cmd.output().unwrap()
+    };
+    let items = [
+        "- [ ] `TokenScope.Walletexport` — `exportWaasPrivateKey` — `src/ExportKey.tsx:8`",
+        "- [ ] `TokenScope.Walletsign` — `signMessage` — `src/SignButton.tsx:9`",
+        "- [ ] `TokenScope.Userupdate` — the flows that call it (no sensitive call in the same function) — `src/useGuard.ts:9`",
+    ];
+    let plan_of = |text: &str| -> Vec<String> {
+        let at = text.find("\n## Test plan\n").expect("a test plan");
+        let plan = &text[at..];
+        assert!(
+            !plan[1..].contains("\n## "),
+            "the test plan is the last section:\n{text}"
+        );
+        plan.lines()
+            .filter(|l| l.starts_with("- [ ]"))
+            .map(str::to_string)
+            .collect()
+    };
+    let summary = dir.path().join("summary.md");
+    let out = stepup(&["check", "--format", "github", "."], Some(&summary));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(plan_of(&std::fs::read_to_string(&summary).unwrap()), items);
+    let out = stepup(&["migrate", "--report", "report.md", "."], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        plan_of(&std::fs::read_to_string(dir.path().join("report.md")).unwrap()),
+        items
+    );
+    // The lines are those of the migrated files.
+    let out = stepup(&["migrate", "--write", "--allow-no-vcs", "."], None);
+    assert_eq!(out.status.code(), Some(0));
+    for item in items {
+        let place = item.rsplit('`').nth(1).unwrap();
+        let (file, line) = place.rsplit_once(':').unwrap();
+        let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
+        let line: usize = line.parse().unwrap();
+        assert!(
+            text.lines()
+                .nth(line - 1)
+                .unwrap()
+                .contains("requestedScopes"),
+            "{place}"
+        );
+    }
+}

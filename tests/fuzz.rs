@@ -516,6 +516,7 @@ fn control_bytes_and_odd_names_reach_each_sink_as_it_needs() {
             roots: vec![file.clone()],
             walk: Default::default(),
             progress: false,
+            bump: false,
         };
         let report = stepup::session::run(&|_| Ok(Engine::new(Table::builtin())), &opts).unwrap();
         text_sinks_are_inert(&report).map_err(TestCaseError::fail)?;

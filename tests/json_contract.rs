@@ -231,7 +231,15 @@ fn the_json_document_says_what_changes_and_how() {
     // The files' edits are exactly what --write writes (with a BOM too).
     let (_, dry) = run(root, &["migrate", "--format", "json", "app"]);
     let files = dry["files"].as_array().unwrap();
-    assert_eq!(files.len(), 2, "{files:#?}");
+    // The two sources, and the package.json whose SDK range the bump raises.
+    assert_eq!(files.len(), 3, "{files:#?}");
+    assert!(files.iter().any(|f| f["path"] == "app/package.json"));
+    assert_eq!(
+        dry["next"],
+        serde_json::json!([
+            "the change raises SDK version ranges: once it is applied, run your package manager's install (no lockfile found)"
+        ])
+    );
     let before: Vec<Vec<u8>> = files
         .iter()
         .map(|f| std::fs::read(root.join(f["path"].as_str().unwrap())).unwrap())

@@ -184,3 +184,39 @@ fn the_progress_bar_is_drawn_on_a_terminal_only() {
         "{stderr}"
     );
 }
+
+/// The dependency bump is offered like a source file's change; declined,
+/// the package.json stays as it was and no install is suggested.
+#[test]
+fn interactive_review_offers_the_package_json_bump() {
+    let manifest = "{\n  \"dependencies\": {\n    \"@dynamic-labs/sdk-api-core\": \"0.0.964\",\n    \"@dynamic-labs/sdk-react-core\": \"^4.51.2\"\n  }\n}\n";
+    for (answer, raised) in [("y", true), ("n", false)] {
+        let dir = repo(&[
+            ("package.json", manifest),
+            ("package-lock.json", "{}\n"),
+            ("src/a.tsx", LEGACY),
+        ]);
+        let mut p = spawn(dir.path(), &["migrate", "-i"]);
+        p.exp_string("Apply this change to src/a.tsx [y,n,a,q,?]?")
+            .unwrap();
+        p.send_line("y").unwrap();
+        p.exp_string("+    \"@dynamic-labs/sdk-react-core\": \"^4.76.0\"")
+            .unwrap();
+        p.exp_string("Apply this change to package.json [y,n,a,q,?]?")
+            .unwrap();
+        p.send_line(answer).unwrap();
+        if raised {
+            p.exp_string("run `npm install` to update package-lock.json")
+                .unwrap();
+        }
+        p.exp_eof().unwrap();
+        assert_eq!(exit_code(&p), 0);
+        let now = std::fs::read_to_string(dir.path().join("package.json")).unwrap();
+        let want = if raised {
+            manifest.replace("^4.51.2", "^4.76.0")
+        } else {
+            manifest.to_string()
+        };
+        assert_eq!(now, want, "answer {answer}");
+    }
+}

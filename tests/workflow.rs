@@ -197,7 +197,7 @@ fn a_nested_config_extends_the_one_above_unless_it_says_root() {
     assert_eq!(bad.code, Some(2));
     assert!(
         bad.stderr
-            .contains("packages/d/stepup.toml: `root` = \"yes\": must be true or false"),
+            .contains("packages/d/stepup.toml: `root`: must be true or false (not a string)"),
         "{}",
         bad.stderr
     );
@@ -428,7 +428,7 @@ fn an_error_prints_its_cause_once() {
     let bad = stepup(dir.path(), &["check", "--rules", "bad.toml"]);
     assert_eq!(bad.code, Some(2));
     assert_eq!(
-        bad.stderr.matches("TOML parse error").count(),
+        bad.stderr.matches("unclosed array table").count(),
         1,
         "{}",
         bad.stderr

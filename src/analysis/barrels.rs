@@ -96,6 +96,19 @@ pub fn lookup<'w>(
     })
 }
 
+/// Does `spec`, imported from a file in `dir`, name a module of the
+/// project (relative, a tsconfig alias, a workspace package) that re-exports
+/// Dynamic's SDK, whole or in part, directly or through other such modules?
+pub fn reexports_dynamic(ws: &dyn Workspace, table: &Table, dir: &Path, spec: &str) -> bool {
+    if table.is_dynamic_module(spec) {
+        return false;
+    }
+    let Some(path) = ws.resolve(dir, spec) else {
+        return false;
+    };
+    !star_modules(ws, table, &path).is_empty() || !aliases(ws, table, &path).is_empty()
+}
+
 /// Names the module at `path` exports under a name of its own whose origin
 /// is Dynamic's (`export const checkMfa = sdkIsMfaRequired`): a file that
 /// uses one may be a call site without naming any legacy API.

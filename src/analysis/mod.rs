@@ -6,6 +6,7 @@ pub mod bindings;
 pub mod exports;
 pub mod imports;
 pub mod infer;
+pub mod protected;
 pub mod scope;
 pub mod suppressions;
 

@@ -142,6 +142,7 @@ fn fix(args: CheckArgs) -> Result<u8> {
         allow_no_vcs: args.allow_no_vcs,
         report: None,
         report_limit: crate::report::markdown::REPORT_LIMIT,
+        no_bump: false,
         typecheck: false,
         keep_broken: false,
         tsc: None,

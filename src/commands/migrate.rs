@@ -41,7 +41,8 @@ pub fn run_then(
     let report_file = args.report.as_deref().map(open_report).transpose()?;
     let mut io = Streams::new(opts.color);
     let progress = !opts.quiet && std::io::stderr().is_terminal();
-    let setup = setup(&opts, progress)?;
+    let mut setup = setup(&opts, progress)?;
+    setup.session.bump = !args.no_bump;
     let mut report = match crate::session::run(&|chain| setup.engine(chain), &setup.session) {
         Ok(r) => r,
         Err(e) => {

@@ -180,6 +180,7 @@ pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
                 ..opts.walk.clone()
             },
             progress,
+            bump: false,
         },
         rules,
         only: opts.only.clone(),

@@ -35,6 +35,9 @@ pub struct FileCtx<'t, 'a> {
     pub suppressions: &'a Suppressions,
     /// The Dynamic module the file is a manual mock of, if it is one.
     pub manual_mock_of: Option<&'a str>,
+    /// Does this specifier name a module of the project (relative, a
+    /// tsconfig alias, a workspace package) that re-exports Dynamic's SDK?
+    pub reexports_dynamic: &'a dyn Fn(&str) -> bool,
 }
 
 impl FileCtx<'_, '_> {

@@ -140,6 +140,9 @@ impl Printer for MigrateReport {
             out.push_str(&problem_line(p));
             out.push('\n');
         }
+        for line in report.install_note(self.write) {
+            out.push_str(&format!("Next: {line}\n"));
+        }
         if !self.quiet {
             out.push_str(&summary_line(&report.summary, self.write));
             out.push('\n');

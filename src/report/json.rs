@@ -87,7 +87,12 @@ fn render(report: &Report) -> String {
         .iter()
         .map(|p| json!({"path": p.path, "message": p.message(), "error": p.is_error()}))
         .collect();
-    let doc = json!({
+    // After a write, what to run now; in a dry run, once the change is applied.
+    let written = report
+        .files
+        .iter()
+        .any(|f| f.change.as_ref().is_some_and(|c| c.written));
+    let mut doc = json!({
         "version": VERSION,
         "tool": { "name": "stepup", "version": env!("CARGO_PKG_VERSION") },
         "findings": findings,
@@ -95,6 +100,10 @@ fn render(report: &Report) -> String {
         "problems": problems,
         "summary": report.summary,
     });
+    let next = report.install_note(written);
+    if !next.is_empty() {
+        doc["next"] = json!(next);
+    }
     let mut s = serde_json::to_string_pretty(&doc).expect("JSON of plain data");
     s.push('\n');
     s

@@ -115,13 +115,18 @@ impl Printer for Markdown {
         if report.active().next().is_none() && report.problems.is_empty() {
             head.push_str("No legacy action-based MFA usage found.\n");
             let blocks = self.suppressed(report);
-            return self.assemble(head, blocks, String::new());
+            let mut tail = String::new();
+            test_plan(report, &mut tail);
+            return self.assemble(head, blocks, tail);
         }
         if self.mode == Mode::Check {
             annotation_limit(report, &mut head);
         }
         let mut blocks = Vec::new();
-        if matches!(self.mode, Mode::Migrate { .. }) {
+        if let Mode::Migrate { write } = self.mode {
+            for line in report.install_note(write) {
+                head.push_str(&format!("\n**Next:** {}\n", markdown_text(&line)));
+            }
             blocks.extend(changed_files(report));
         }
         blocks.extend(self.rewritten(report));
@@ -142,8 +147,11 @@ impl Printer for Markdown {
                 rank: 1,
             });
         }
-        let catalog = self.catalog(report);
-        self.assemble(head, blocks, catalog)
+        // The test plan, then the rule catalog: what the report ends with.
+        let mut tail = String::new();
+        test_plan(report, &mut tail);
+        tail.push_str(&self.catalog(report));
+        self.assemble(head, blocks, tail)
     }
 }
 
@@ -462,4 +470,40 @@ fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
         ));
     }
     Some(out)
+}
+
+/// The guide's step 5 — test each protected action end to end — as a
+/// checklist: every step-up request after the migration, with its scope, the
+/// sensitive call it guards and its place in the file as migrated. Always
+/// the last section.
+fn test_plan(report: &Report, out: &mut String) {
+    let mut items: Vec<(&str, &super::Protected)> = report
+        .files
+        .iter()
+        .flat_map(|f| f.protected.iter().map(move |p| (f.display.as_str(), p)))
+        .collect();
+    if items.is_empty() {
+        return;
+    }
+    items.sort_by_key(|(path, p)| (*path, p.line));
+    out.push_str(
+        "\n## Test plan\n\nEach protected action after the migration (lines of the migrated \
+         files): tick it once its flow has been tested end to end, step-up prompt included.\n\n",
+    );
+    for (path, p) in items {
+        let scopes = p
+            .scopes
+            .iter()
+            .map(|s| code_span(s))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let guarded = match &p.guarded {
+            Some(call) => code_span(call),
+            None => "the flows that call it (no sensitive call in the same function)".to_string(),
+        };
+        out.push_str(&format!(
+            "- [ ] {scopes} — {guarded} — {}\n",
+            code_span(&format!("{path}:{}", p.line))
+        ));
+    }
 }

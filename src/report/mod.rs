@@ -213,6 +213,19 @@ pub struct FileOutcome {
     pub needs_api_core: bool,
     /// The SDK packages its code needs a step-up version of (project checks).
     pub sdk_use: SdkUse,
+    /// The step-up requests of the file as it is after the migration (the test plan).
+    pub protected: Vec<Protected>,
+}
+
+/// One protected action after the migration: a step-up request, at a line
+/// of the file as migrated.
+#[derive(Debug, Clone)]
+pub struct Protected {
+    pub line: usize,
+    /// The requested scopes as written (`TokenScope.Walletexport`).
+    pub scopes: Vec<String>,
+    /// The sensitive call it guards in the same function, when there is one.
+    pub guarded: Option<String>,
 }
 
 /// What a run found, for any printer.
@@ -249,6 +262,10 @@ pub struct Report {
     pub catalog: Vec<RuleInfo>,
     /// The config files that govern the files, in the order they were found.
     pub configs: Vec<ConfigInfo>,
+    /// The package.json and catalog files the dependency bump changes
+    /// (indices into `files`), each with the install command and lockfile of
+    /// its workspace (None: no lockfile found).
+    pub installs: Vec<(usize, Option<(&'static str, &'static str)>)>,
 }
 
 /// A config file of the run, as the exit code needs it.
@@ -258,6 +275,42 @@ pub struct ConfigInfo {
     pub display: String,
     /// Its `max_warnings`, or the one it extends.
     pub max_warnings: Option<i64>,
+}
+
+impl Report {
+    /// What to run once the bumped package.json files are on disk (written,
+    /// or `write` false: the diff applied): one line per install command.
+    pub fn install_note(&self, write: bool) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .installs
+            .iter()
+            .filter(|(i, _)| {
+                self.files[*i]
+                    .change
+                    .as_ref()
+                    .is_some_and(|c| c.written || !write)
+            })
+            .map(|(_, install)| {
+                let what = if write {
+                    "the SDK version ranges changed"
+                } else {
+                    "the change raises SDK version ranges: once it is applied"
+                };
+                match install {
+                    Some((command, lock)) => format!(
+                        "{what}, run `{command}` to update {lock} (`npm ci` fails on a stale \
+                         lockfile)"
+                    ),
+                    None => {
+                        format!("{what}, run your package manager's install (no lockfile found)")
+                    }
+                }
+            })
+            .collect();
+        lines.sort();
+        lines.dedup();
+        lines
+    }
 }
 
 impl Report {

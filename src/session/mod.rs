@@ -6,6 +6,7 @@ pub mod walk;
 
 use crate::analysis::LineIndex;
 use crate::analysis::barrels;
+use crate::analysis::protected::protected_actions;
 use crate::config::{self, Config, Loaded};
 use crate::encoding;
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
@@ -13,9 +14,10 @@ use crate::finding::Severity;
 use crate::lang::Lang;
 use crate::report::fingerprint;
 use crate::report::{
-    Change, ConfigInfo, FileOutcome, Located, Problem, ProblemKind, Report, Summary,
+    Change, ConfigInfo, FileOutcome, Located, Problem, ProblemKind, Protected, Report, Summary,
 };
 use crate::workspace::FsWorkspace;
+use crate::workspace::bump;
 use crate::workspace::manifest::{self, Manifest, SourceUse, UseDetector};
 use crate::workspace::read::open_regular;
 use crate::workspace::resolve::{normalize, resolve_dots};
@@ -41,6 +43,9 @@ pub struct SessionOptions {
     pub walk: WalkOptions,
     /// Draw a progress line on stderr (a terminal).
     pub progress: bool,
+    /// Raise the SDK ranges in package.json files and catalogs (`migrate`
+    /// without `--no-bump`).
+    pub bump: bool,
 }
 
 /// A source read from stdin, and the path it is treated as being at.
@@ -163,6 +168,9 @@ pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanErr
         report.files.push(f);
     }
     project_checks(&engines, &manifests, &mut report, &mut problems);
+    if opts.bump {
+        bump_dependencies(engines.of(None), &manifests, &mut report);
+    }
     // A legacy name imported through a specifier that does not resolve is
     // only a warning, unless a project file above it could not be used:
     // then the alias it declared may be why, and the run cannot pass.
@@ -477,6 +485,7 @@ fn process_file(
         has_dynamic_import: false,
         needs_api_core: false,
         sdk_use: Default::default(),
+        protected: Vec::new(),
     };
     let Some(lang) = Lang::from_path(&t.path) else {
         return outcome;
@@ -508,6 +517,10 @@ fn process_file(
         result.rewritten.as_deref(),
         result.has_dynamic_import,
     );
+    let after = result.rewritten.as_deref().unwrap_or(&text);
+    if result.has_dynamic_import && after.contains("requestedScopes") {
+        outcome.protected = protected_after(engine, lang, after);
+    }
     if let Some(rewritten) = result.rewritten {
         outcome.change = Some(Change {
             original: text.clone().into_bytes(),
@@ -521,6 +534,21 @@ fn process_file(
         outcome.original = Some(text);
     }
     outcome
+}
+
+/// The step-up requests of a file's text as migrated, with their lines.
+fn protected_after(engine: &Engine, lang: Lang, after: &str) -> Vec<Protected> {
+    let (_, body) = split_bom(after);
+    let tree = lang.parse(body);
+    let lines = LineIndex::new(body);
+    protected_actions(tree.root_node(), body, engine.table())
+        .into_iter()
+        .map(|p| Protected {
+            line: lines.line_col(p.offset).0,
+            scopes: p.scopes,
+            guarded: p.guarded,
+        })
+        .collect()
 }
 
 /// A candidate's text (read again unless pass 1 kept the bytes) and, for a
@@ -653,13 +681,9 @@ fn code_of(body: &str, offset: usize, end: usize) -> String {
 
 /// The package.json checks, with the files that need sdk-api-core: each
 /// package.json under the rules of the config that governs it.
-fn project_checks(
-    engines: &Engines,
-    manifests: &[(Manifest, Option<usize>)],
-    report: &mut Report,
-    problems: &mut Vec<Problem>,
-) {
-    let sources: Vec<SourceUse> = report
+/// What the project checks need of the analysed files.
+fn sources_of(report: &Report) -> Vec<SourceUse> {
+    report
         .files
         .iter()
         .filter(|f| f.needs_api_core || f.sdk_use != Default::default())
@@ -668,7 +692,108 @@ fn project_checks(
             sdk: f.sdk_use,
             needs_api_core: f.needs_api_core,
         })
-        .collect();
+        .collect()
+}
+
+/// The guide's step 1 in the change: the package.json and catalog files the
+/// bump edits become changes of the report (in the diff, written by
+/// `--write`, offered by `-i`); the `dependency-range` and
+/// `api-core-dependency` findings they fix become fixable, and what the bump
+/// leaves alone is reported.
+fn bump_dependencies(
+    engine: &Engine,
+    manifests: &[(Manifest, Option<usize>)],
+    report: &mut Report,
+) {
+    let manifests: Vec<Manifest> = manifests.iter().map(|(m, _)| m.clone()).collect();
+    let plan = bump::plan(&manifests, engine.table(), &sources_of(report));
+    for (f, install) in plan.files.into_iter().zip(plan.install) {
+        report.summary.files_changed += 1;
+        report.summary.edits += f.edit_count;
+        report.installs.push((report.files.len(), install));
+        report.files.push(FileOutcome {
+            path: f.path,
+            display: f.display,
+            display_raw: None,
+            findings: vec![],
+            change: Some(Change {
+                original: f.original.clone().into_bytes(),
+                rewritten: f.rewritten,
+                edit_count: f.edit_count,
+                written: false,
+                encoding: None,
+            }),
+            original: Some(f.original),
+            problem: None,
+            has_dynamic_import: false,
+            needs_api_core: false,
+            sdk_use: Default::default(),
+            protected: Vec::new(),
+        });
+    }
+    for r in &plan.raised {
+        let via = r
+            .via
+            .as_deref()
+            .map(|v| format!(" in {v}"))
+            .unwrap_or_default();
+        let key = format!("\"{}\"", r.key);
+        for f in report.findings.iter_mut().filter(|f| f.path == r.manifest) {
+            let fixed = match f.rule {
+                "dependency-range" if f.message.starts_with(&key) => {
+                    format!("; the change raises it to \"{}\"{via}", r.to)
+                }
+                "api-core-dependency" if f.message.contains(&r.key) => {
+                    format!("; the change adds {key}: \"{}\"", r.to)
+                }
+                _ => continue,
+            };
+            f.fixable = true;
+            f.message.push_str(&fixed);
+        }
+    }
+    let table = engine.table();
+    for l in plan.left_alone {
+        let known = report
+            .findings
+            .iter_mut()
+            .find(|f| f.path == l.manifest && f.line == l.line && f.rule == "dependency-range");
+        match known {
+            Some(f) => {
+                f.message.push_str("; ");
+                f.message.push_str(&l.message);
+            }
+            None if !table.is_off("dependency-range") => report.findings.push(Located {
+                fingerprint: fingerprint::hash("dependency-range", &l.manifest, &l.message),
+                config: None,
+                scope: None,
+                path: l.manifest,
+                line: l.line,
+                column: l.column,
+                end_line: l.line,
+                end_column: l.column,
+                rule: "dependency-range",
+                severity: table
+                    .configured_severity("dependency-range")
+                    .unwrap_or(Severity::Warning),
+                fixable: false,
+                message: l.message,
+                suppressed: None,
+            }),
+            None => {}
+        }
+    }
+}
+
+/// The package.json checks, with the files that need sdk-api-core: each
+/// package.json under the rules of the config that governs it.
+fn project_checks(
+    engines: &Engines,
+    manifests: &[(Manifest, Option<usize>)],
+    report: &mut Report,
+    problems: &mut Vec<Problem>,
+) {
+    let sources = sources_of(report);
     let mut groups: Vec<Option<usize>> = manifests.iter().map(|(_, c)| *c).collect();
     groups.sort();
     groups.dedup();

@@ -151,15 +151,15 @@ impl UseDetector {
 }
 
 /// The first version of an SDK package with what the migrated code calls.
-struct Requirement {
-    package: &'static str,
-    min: &'static str,
+pub(super) struct Requirement {
+    pub(super) package: &'static str,
+    pub(super) min: &'static str,
     /// Why, given the lowest version the spec allows.
     why: fn(&Version) -> String,
-    uses: fn(&SdkUse) -> bool,
+    pub(super) uses: fn(&SdkUse) -> bool,
 }
 
-const REQUIREMENTS: &[Requirement] = &[
+pub(super) const REQUIREMENTS: &[Requirement] = &[
     Requirement {
         package: "@dynamic-labs/sdk-react-core",
         min: "4.76.0",
@@ -190,17 +190,17 @@ const REQUIREMENTS: &[Requirement] = &[
 ];
 
 /// A package.json, read and parsed.
-struct Parsed<'m> {
-    m: &'m Manifest,
-    dir: PathBuf,
-    text: String,
-    json: Value,
+pub(super) struct Parsed<'m> {
+    pub(super) m: &'m Manifest,
+    pub(super) dir: PathBuf,
+    pub(super) text: String,
+    pub(super) json: Value,
 }
 
 impl Parsed<'_> {
     /// The spec of `package`, and the key it is listed under (an `npm:`
     /// alias lists it under another name).
-    fn spec_of(&self, package: &str) -> Option<(&str, &str)> {
+    pub(super) fn spec_of(&self, package: &str) -> Option<(&str, &str)> {
         dependencies(&self.json)
             .into_iter()
             .find(|(key, spec)| match classify(spec) {
@@ -211,7 +211,7 @@ impl Parsed<'_> {
 
     /// A file near this package.json, shown the way the package.json is:
     /// relative to the working directory.
-    fn shown(&self, file: &Path) -> String {
+    pub(super) fn shown(&self, file: &Path) -> String {
         let rel = pathdiff::diff_paths(file, &self.dir).unwrap_or_else(|| file.to_path_buf());
         let mut out: Vec<std::path::Component> = Vec::new();
         let base = Path::new(&self.m.display).parent().unwrap_or(Path::new(""));
@@ -302,7 +302,7 @@ fn sorted(set: HashSet<usize>) -> Vec<usize> {
     v
 }
 
-fn parse(m: &Manifest) -> Result<Parsed<'_>, String> {
+pub(super) fn parse(m: &Manifest) -> Result<Parsed<'_>, String> {
     let text = read_text(&m.path).map_err(|e| format!("cannot read: {e}"))?;
     let text = text.trim_start_matches('\u{feff}').to_string();
     let json = serde_json::from_str::<Value>(&text)
@@ -577,13 +577,13 @@ fn installed_manifest(dir: &Path, name: &str) -> Option<Value> {
     })
 }
 
-fn installed_version(dir: &Path, name: &str) -> Option<Version> {
+pub(super) fn installed_version(dir: &Path, name: &str) -> Option<Version> {
     let v = installed_manifest(dir, name)?;
     Version::parse(v.get("version")?.as_str()?).ok()
 }
 
 /// The version spec the installed `package` declares for its dependency `dep`.
-fn installed_dependency(dir: &Path, package: &str, dep: &str) -> Option<String> {
+pub(super) fn installed_dependency(dir: &Path, package: &str, dep: &str) -> Option<String> {
     installed_manifest(dir, package)?
         .get("dependencies")?
         .get(dep)?

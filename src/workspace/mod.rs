@@ -3,6 +3,7 @@
 //! project files; analysis asks it through `analysis::barrels::Workspace`.
 //! Everything is read on demand and cached for the run.
 
+pub mod bump;
 pub mod manifest;
 pub mod memory;
 pub mod npm_range;

@@ -1,5 +1,6 @@
 //! Test doubles of the legacy API (`test-mock`): `jest.mock`/`vi.mock`
-//! factories for a Dynamic module that stub legacy hooks, `vi.mocked(useMfa)`
+//! factories for a Dynamic module, or for a module of the project that
+//! re-exports one (`~/lib/dynamic`), that stub legacy hooks, `vi.mocked(useMfa)`
 //! (and Storybook's `mocked`), `(useMfa as jest.Mock)`, and stub objects such
 //! as `{ authenticateDevice: vi.fn() }`. The tests break after the rewrite
 //! unless they are updated too.
@@ -62,7 +63,11 @@ fn mock_factory(call: Node, ctx: &FileCtx) -> Option<Finding> {
         return None;
     }
     let args = call_args(call);
-    let module = mocked_module(*args.first()?, src).filter(|m| ctx.table.is_dynamic_module(m))?;
+    let module = mocked_module(*args.first()?, src)?;
+    let own = !ctx.table.is_dynamic_module(module);
+    if own && !(ctx.reexports_dynamic)(module) {
+        return None;
+    }
     let factory = text(*args.get(1)?, src);
     let stubs: Vec<&str> = ctx
         .table
@@ -76,8 +81,13 @@ fn mock_factory(call: Node, ctx: &FileCtx) -> Option<Finding> {
             call.start_byte(),
             "test-mock",
             format!(
-                "{callee}('{module}') stubs {}: update the mock for useStepUpAuthentication",
-                stubs.join(", ")
+                "{callee}('{module}') stubs {}{}: update the mock for useStepUpAuthentication",
+                stubs.join(", "),
+                if own {
+                    " (a module of the project that re-exports Dynamic's SDK)"
+                } else {
+                    ""
+                }
             ),
         )
     })
