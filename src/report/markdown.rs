@@ -125,7 +125,8 @@ impl Printer for Markdown {
         let mut blocks = Vec::new();
         if let Mode::Migrate { write } = self.mode {
             for line in report.install_note(write) {
-                head.push_str(&format!("\n**Next:** {}\n", markdown_text(&line)));
+                // stepup's own words: the command and lockfile names are its constants.
+                head.push_str(&format!("\n**Next:** {line}\n"));
             }
             blocks.extend(changed_files(report));
         }
