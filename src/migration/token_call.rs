@@ -235,6 +235,7 @@ pub fn action_checks(ctx: &FileCtx) -> ActionChecks {
     let step_up = ctx.index.calls.iter().filter_map(|call| {
         step_up_check(*call, ctx, &step_up_members).map(|scope| ActionCheck {
             function: function_range(*call),
+            call: (call.start_byte(), call.end_byte()),
             action: CheckedAction::Scope(scope),
         })
     });
@@ -250,6 +251,7 @@ pub fn action_checks(ctx: &FileCtx) -> ActionChecks {
                 .value("mfaAction")?;
             Some(ActionCheck {
                 function: function_range(*call),
+                call: (call.start_byte(), call.end_byte()),
                 action: classify_action(value, ctx),
             })
         });
@@ -594,6 +596,15 @@ pub fn result_use(call: Node, src: &str) -> Option<String> {
                 if parent
                     .field("condition")
                     .is_none_or(|c| c.id() != node.id()) =>
+            {
+                node = parent
+            }
+            // `guard && f()`: the right operand goes where the whole expression goes.
+            "binary_expression"
+                if parent.field("right").is_some_and(|r| r.id() == node.id())
+                    && parent
+                        .field("operator")
+                        .is_some_and(|o| matches!(text(o, src), "&&" | "||")) =>
             {
                 node = parent
             }
