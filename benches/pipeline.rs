@@ -45,6 +45,9 @@ fn pipeline(c: &mut Criterion) {
                 newline: dominant_newline(&src),
                 suppressions: &Suppressions::default(),
                 manual_mock_of: None,
+                scopes_declared: false,
+                decisions: None,
+                paired_checks: Default::default(),
             };
             black_box(plan_file(&ctx))
         })
@@ -54,6 +57,7 @@ fn pipeline(c: &mut Criterion) {
             dir: &dir,
             workspace: &workspace,
             manual_mock_of: None,
+            decisions: None,
         };
         b.iter(|| engine.process(black_box(&src), Lang::Tsx, &env))
     });

@@ -8,6 +8,7 @@ use crate::analysis::barrels::Workspace;
 use crate::analysis::bindings::Bindings;
 use crate::analysis::suppressions::{Scope, Suppressions};
 use crate::analysis::{NodeIndex, descendants_touching, string_value};
+use crate::decisions::Decisions;
 use crate::edit::{self, Edit};
 use crate::finding::Finding;
 use crate::lang::{Lang, error_ranges, syntax_error_count};
@@ -46,6 +47,9 @@ pub struct FileEnv<'a> {
     /// The Dynamic module the file is a Jest manual mock of, when its path
     /// says so (`__mocks__/@dynamic-labs/sdk-react-core.ts`).
     pub manual_mock_of: Option<&'a str>,
+    /// Scopes decided outside the file (`--decide`, the callers of a
+    /// wrapper) for its token calls whose scope it cannot tell.
+    pub decisions: Option<&'a Decisions>,
 }
 
 impl<'a> FileEnv<'a> {
@@ -54,6 +58,7 @@ impl<'a> FileEnv<'a> {
             dir,
             workspace,
             manual_mock_of: None,
+            decisions: None,
         }
     }
 }
@@ -203,6 +208,9 @@ impl Engine {
             newline: syntax::dominant_newline(src),
             suppressions,
             manual_mock_of: env.manual_mock_of,
+            scopes_declared: installed.is_some(),
+            decisions: env.decisions,
+            paired_checks: Default::default(),
         };
         if test_double {
             migration::reports::test_mocks::report(&ctx, &mut out.findings);

@@ -182,6 +182,7 @@ fn mutated_fixtures_never_break_the_pipeline() {
             dir: path.parent().unwrap(),
             workspace: &workspace,
             manual_mock_of: None,
+            decisions: None,
         };
         let out = engine.process(&input, lang, &env);
         if let Some(rewritten) = &out.rewritten {

@@ -63,6 +63,8 @@ pub struct ActionChecks {
     by_function: HashMap<Option<Range>, Vec<ActionCheck>>,
     /// The checks with a literal action, by the start of their call.
     literal: Vec<ActionCheck>,
+    /// Every check, by the start of its call.
+    all: Vec<ActionCheck>,
     decided: RefCell<HashMap<Option<Range>, ScopeDecision>>,
 }
 
@@ -70,16 +72,20 @@ impl ActionChecks {
     pub fn new(checks: impl IntoIterator<Item = ActionCheck>) -> ActionChecks {
         let mut by_function: HashMap<Option<Range>, Vec<ActionCheck>> = HashMap::new();
         let mut literal = Vec::new();
+        let mut all = Vec::new();
         for c in checks {
             if !matches!(c.action, CheckedAction::Opaque(_)) {
                 literal.push(c.clone());
             }
+            all.push(c.clone());
             by_function.entry(c.function).or_default().push(c);
         }
         literal.sort_by_key(|c| c.call);
+        all.sort_by_key(|c| c.call);
         ActionChecks {
             by_function,
             literal,
+            all,
             decided: RefCell::new(HashMap::new()),
         }
     }
@@ -91,14 +97,37 @@ impl ActionChecks {
 
     /// The checks with a literal action whose call lies within `region`.
     fn literal_within(&self, region: Range) -> Vec<ActionCheck> {
-        let from = self.literal.partition_point(|c| c.call.0 < region.0);
-        self.literal[from..]
-            .iter()
-            .take_while(|c| c.call.0 < region.1)
-            .filter(|c| c.call.1 <= region.1)
-            .cloned()
-            .collect()
+        within(&self.literal, region)
     }
+
+    /// Every check of the nearest guard around `call` that holds one.
+    pub fn guarding(&self, call: Node, src: &str) -> Vec<ActionCheck> {
+        let mut node = call;
+        while let Some(parent) = node.parent() {
+            for guard in guards(parent, node, src) {
+                let found: Vec<ActionCheck> = guard
+                    .into_iter()
+                    .flat_map(|region| within(&self.all, region))
+                    .collect();
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+            node = parent;
+        }
+        vec![]
+    }
+}
+
+/// The checks (sorted by start) whose call lies within `region`.
+fn within(sorted: &[ActionCheck], region: Range) -> Vec<ActionCheck> {
+    let from = sorted.partition_point(|c| c.call.0 < region.0);
+    sorted[from..]
+        .iter()
+        .take_while(|c| c.call.0 < region.1)
+        .filter(|c| c.call.1 <= region.1)
+        .cloned()
+        .collect()
 }
 
 /// The scope of the nearest guard around `call` that checks a literal

@@ -24,7 +24,8 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
     let report_file = args.report.as_deref().map(open_report).transpose()?;
     let mut io = Streams::new(opts.color);
     let progress = !opts.quiet && std::io::stderr().is_terminal();
-    let setup = setup(&opts, progress)?;
+    let mut setup = setup(&opts, progress)?;
+    setup.session.decide = std::mem::take(&mut args.decide);
     let mut engine = setup.engine;
     let mut report = match crate::session::run(&mut engine, &setup.session) {
         Ok(r) => r,

@@ -98,6 +98,7 @@ pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
             roots: opts.roots.clone(),
             walk,
             progress,
+            decide: Vec::new(),
         },
         max_warnings: config.and_then(|c| c.max_warnings),
     })

@@ -14,6 +14,7 @@ pub mod token_call;
 use crate::analysis::NodeIndex;
 use crate::analysis::bindings::Bindings;
 use crate::analysis::suppressions::Suppressions;
+use crate::decisions::Decisions;
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::table::Table;
@@ -35,6 +36,14 @@ pub struct FileCtx<'t, 'a> {
     pub suppressions: &'a Suppressions,
     /// The Dynamic module the file is a manual mock of, if it is one.
     pub manual_mock_of: Option<&'a str>,
+    /// The project's sdk-api-core declarations are known (`scope_available`
+    /// then says exactly what they declare).
+    pub scopes_declared: bool,
+    /// Scopes decided outside the file, by the line a token call starts on.
+    pub decisions: Option<&'a Decisions>,
+    /// Checks of an action held in a variable that guard a token call whose
+    /// scope was decided: the call range and that scope (filled by `plan_file`).
+    pub paired_checks: std::cell::RefCell<std::collections::HashMap<(usize, usize), String>>,
 }
 
 impl FileCtx<'_, '_> {
@@ -82,6 +91,7 @@ impl Plan {
 pub fn plan_file(ctx: &FileCtx) -> Plan {
     let mut plan = Plan::default();
     let checks = token_call::action_checks(ctx);
+    token_call::pair_decided_checks(ctx, &checks);
     let ts = token_call::TokenScopeAccess::new(ctx);
     react::plan(ctx, &mut plan, &checks, &ts);
     js_sdk::plan(ctx, &mut plan, &checks, &ts);

@@ -6,6 +6,7 @@ pub mod walk;
 
 use crate::analysis::LineIndex;
 use crate::analysis::barrels;
+use crate::decisions::{Decide, DecisionUse, Decisions, ScopeChoice};
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
@@ -16,6 +17,7 @@ use crate::workspace::read::open_regular;
 use crate::workspace::resolve::normalize;
 use progress::Progress;
 use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,6 +36,9 @@ pub struct SessionOptions {
     pub walk: WalkOptions,
     /// Draw a progress line on stderr (a terminal).
     pub progress: bool,
+    /// `--decide PATH:LINE=SCOPE`: scopes a person chose for token calls
+    /// stepup cannot decide on.
+    pub decide: Vec<Decide>,
 }
 
 /// A path that could not be scanned at all (a usage error).
@@ -52,17 +57,31 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     learn_aliases(engine, &workspace, &targets, &mut firsts);
     progress.next_pass(firsts.iter().filter(|f| f.candidate).count());
     let detector = UseDetector::new(engine.table());
-    let files: Vec<FileOutcome> = targets
+    let decided = decisions_by_file(&opts.decide)?;
+    let processed: Vec<(FileOutcome, Option<Decisions>)> = targets
         .par_iter()
         .zip(firsts.into_par_iter())
         .filter(|(_, first)| first.candidate)
         .map(|(t, first)| {
-            let outcome = process_file(engine, &workspace, &detector, t, first.bytes);
+            let decisions = decided
+                .get(&normalize(&t.path))
+                .cloned()
+                .map(Decisions::new);
+            let outcome = process_file(
+                engine,
+                &workspace,
+                &detector,
+                t,
+                first.bytes,
+                decisions.as_ref(),
+            );
             progress.tick();
-            outcome
+            (outcome, decisions)
         })
         .collect();
     progress.finish();
+    check_decisions(&opts.decide, &processed)?;
+    let files: Vec<FileOutcome> = processed.into_iter().map(|(f, _)| f).collect();
     let mut report = Report {
         summary: Summary {
             files_scanned: targets.len(),
@@ -100,6 +119,67 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     report.tally();
     report.summary.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// The `--decide` scopes of each file (by its absolute path), by line. Two
+/// different scopes for one line are a usage error.
+fn decisions_by_file(
+    decide: &[Decide],
+) -> Result<HashMap<PathBuf, BTreeMap<usize, ScopeChoice>>, ScanError> {
+    let mut out: HashMap<PathBuf, BTreeMap<usize, ScopeChoice>> = HashMap::new();
+    for d in decide {
+        let choice = ScopeChoice::Scope {
+            scope: d.scope.clone(),
+            evidence: None,
+        };
+        let lines = out.entry(normalize(&d.path)).or_default();
+        if let Some(before) = lines.insert(d.line, choice.clone())
+            && before != choice
+        {
+            return Err(ScanError(format!(
+                "--decide {}: another --decide gives line {} of {} another scope",
+                d.raw,
+                d.line,
+                d.path.display()
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Every `--decide` must have given its scope to a token call stepup could
+/// not decide on, and name a scope the project's SDK declares: else the
+/// run is a usage error naming each that did not.
+fn check_decisions(
+    decide: &[Decide],
+    processed: &[(FileOutcome, Option<Decisions>)],
+) -> Result<(), ScanError> {
+    if decide.is_empty() {
+        return Ok(());
+    }
+    let uses: HashMap<PathBuf, BTreeMap<usize, DecisionUse>> = processed
+        .iter()
+        .filter_map(|(f, d)| Some((normalize(&f.path), d.as_ref()?.uses())))
+        .collect();
+    let mut errors = Vec::new();
+    for d in decide {
+        let path = normalize(&d.path);
+        let why = match uses.get(&path).map(|u| u.get(&d.line)) {
+            Some(Some(DecisionUse::Applied)) => continue,
+            Some(Some(DecisionUse::Refused(why))) => why.clone(),
+            Some(None) => format!(
+                "no token call whose scope stepup cannot tell starts on line {}",
+                d.line
+            ),
+            None => "the file is not among the scanned files that use Dynamic's MFA API".into(),
+        };
+        errors.push(format!("--decide {}: {why}", d.raw));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ScanError(errors.join("\n")))
+    }
 }
 
 /// A project file outside the walk (a tsconfig, a package.json under
@@ -309,6 +389,7 @@ fn process_file(
     detector: &UseDetector,
     t: &Target,
     kept: Option<Vec<u8>>,
+    decisions: Option<&Decisions>,
 ) -> FileOutcome {
     let mut outcome = FileOutcome {
         path: t.path.clone(),
@@ -336,6 +417,7 @@ fn process_file(
         dir: path.parent().unwrap_or(Path::new("/")),
         workspace: &scoped,
         manual_mock_of: mock.as_deref(),
+        decisions,
     };
     let result = engine.process(&text, lang, &env);
     outcome.has_dynamic_import = result.has_dynamic_import;
