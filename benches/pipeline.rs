@@ -48,6 +48,7 @@ fn pipeline(c: &mut Criterion) {
                 scopes_declared: false,
                 decisions: None,
                 paired_checks: Default::default(),
+                undecided: Default::default(),
             };
             black_box(plan_file(&ctx))
         })

@@ -6,6 +6,7 @@ use crate::analysis::Field;
 
 use crate::analysis::barrels::Workspace;
 use crate::analysis::bindings::Bindings;
+use crate::analysis::callers::UndecidedSite;
 use crate::analysis::suppressions::{Scope, Suppressions};
 use crate::analysis::{NodeIndex, descendants_touching, string_value};
 use crate::decisions::Decisions;
@@ -37,6 +38,9 @@ pub struct SourceOutcome {
     /// Byte ranges of the input the rewrite may touch: the call-site edits and
     /// the import statements (for tests that check every other byte is kept).
     pub touched: Vec<(usize, usize)>,
+    /// Token calls whose scope nothing in the file tells, and how other
+    /// modules reach them: the file's part of the callers' inference.
+    pub undecided: Vec<UndecidedSite>,
 }
 
 /// What the engine may know of the file's place in the project.
@@ -211,12 +215,14 @@ impl Engine {
             scopes_declared: installed.is_some(),
             decisions: env.decisions,
             paired_checks: Default::default(),
+            undecided: Default::default(),
         };
         if test_double {
             migration::reports::test_mocks::report(&ctx, &mut out.findings);
             return out;
         }
         let mut plan = migration::plan_file(&ctx);
+        out.undecided = ctx.undecided.take();
         plan.findings
             .extend(self.unresolved_imports(&bindings, src, env));
         out.findings = std::mem::take(&mut plan.findings);

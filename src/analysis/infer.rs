@@ -43,6 +43,8 @@ pub enum ScopeDecision {
     Uncertain {
         reason: String,
         candidates: Vec<String>,
+        /// Nothing around the call says anything: its callers may.
+        no_evidence: bool,
     },
 }
 
@@ -322,6 +324,7 @@ fn decide_for_function(
                          @dynamic-labs/sdk-api-core does not declare"
                     ),
                     candidates: all_scopes(rules, scope_available),
+                    no_evidence: false,
                 };
             }
             ScopeDecision::Inferred { scope, call }
@@ -329,6 +332,7 @@ fn decide_for_function(
         0 => ScopeDecision::Uncertain {
             reason: "no MFAAction check and no sensitive call (export, sign) near the call".into(),
             candidates: all_scopes(rules, scope_available),
+            no_evidence: true,
         },
         _ => ScopeDecision::Uncertain {
             reason: format!(
@@ -340,6 +344,7 @@ fn decide_for_function(
                     .join(", ")
             ),
             candidates: scopes.into_iter().cloned().collect(),
+            no_evidence: false,
         },
     }
 }
@@ -368,6 +373,7 @@ fn decide_from_checks(
                         "the checked action is held in `{expr}`, not a literal MFAAction"
                     ),
                     candidates: all_scopes(rules, scope_available),
+                    no_evidence: false,
                 };
             }
         }
@@ -389,6 +395,7 @@ fn decide_from_checks(
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect(),
+            no_evidence: false,
         };
     }
     let (scope, label) = targets.into_iter().next().expect("at least one check");

@@ -44,6 +44,9 @@ pub struct FileCtx<'t, 'a> {
     /// Checks of an action held in a variable that guard a token call whose
     /// scope was decided: the call range and that scope (filled by `plan_file`).
     pub paired_checks: std::cell::RefCell<std::collections::HashMap<(usize, usize), String>>,
+    /// Token calls whose scope nothing in the file tells, with the ways
+    /// callers in other modules reach them (filled while planning).
+    pub undecided: std::cell::RefCell<Vec<crate::analysis::callers::UndecidedSite>>,
 }
 
 impl FileCtx<'_, '_> {

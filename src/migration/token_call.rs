@@ -5,6 +5,7 @@ use crate::analysis::Field;
 
 use super::FileCtx;
 use super::syntax::remove_list_items;
+use crate::analysis::callers::UndecidedSite;
 use crate::analysis::infer::{
     ActionCheck, ActionChecks, CheckedAction, ScopeDecision, function_range, infer_scope,
     scope_for_action,
@@ -554,7 +555,11 @@ fn choose_scope(
             Ok((scope, Some(note)))
         }
         ScopeDecision::NoScope { action } => Err(no_scope_message(&action)),
-        ScopeDecision::Uncertain { reason, candidates } => {
+        ScopeDecision::Uncertain {
+            reason,
+            candidates,
+            no_evidence,
+        } => {
             let uncertain = format!(
                 "cannot tell which scope {legacy} needs: {reason}; candidates: {}",
                 candidates
@@ -569,7 +574,19 @@ fn choose_scope(
                     evidence.map(|e| Finding::info(call.start_byte(), "scope-inferred", e)),
                 )),
                 Some(Err(review)) => Err(review),
-                None => Err(uncertain),
+                None => {
+                    if no_evidence {
+                        let handles = crate::analysis::callers::handles(call, ctx.src);
+                        if !handles.is_empty() {
+                            ctx.undecided.borrow_mut().push(UndecidedSite {
+                                line: start_line(call),
+                                legacy: legacy.to_string(),
+                                handles,
+                            });
+                        }
+                    }
+                    Err(uncertain)
+                }
             }
         }
     }

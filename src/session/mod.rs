@@ -1,11 +1,13 @@
 //! One run over the given paths: walk → read → prefilter → per-file work in
 //! parallel → the project checks → a `Report`. Knows no output format.
 
+pub mod callers;
 pub mod progress;
 pub mod walk;
 
 use crate::analysis::LineIndex;
 use crate::analysis::barrels;
+use crate::analysis::callers::UndecidedSite;
 use crate::decisions::{Decide, DecisionUse, Decisions, ScopeChoice};
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
@@ -58,16 +60,17 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     progress.next_pass(firsts.iter().filter(|f| f.candidate).count());
     let detector = UseDetector::new(engine.table());
     let decided = decisions_by_file(&opts.decide)?;
-    let processed: Vec<(FileOutcome, Option<Decisions>)> = targets
+    let processed: Vec<Processed> = targets
         .par_iter()
         .zip(firsts.into_par_iter())
-        .filter(|(_, first)| first.candidate)
-        .map(|(t, first)| {
+        .enumerate()
+        .filter(|(_, (_, first))| first.candidate)
+        .map(|(i, (t, first))| {
             let decisions = decided
                 .get(&normalize(&t.path))
                 .cloned()
                 .map(Decisions::new);
-            let outcome = process_file(
+            let (outcome, undecided) = process_file(
                 engine,
                 &workspace,
                 &detector,
@@ -76,12 +79,12 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
                 decisions.as_ref(),
             );
             progress.tick();
-            (outcome, decisions)
+            (i, outcome, decisions, undecided)
         })
         .collect();
     progress.finish();
     check_decisions(&opts.decide, &processed)?;
-    let files: Vec<FileOutcome> = processed.into_iter().map(|(f, _)| f).collect();
+    let files = second_pass(engine, &workspace, &detector, &targets, &decided, processed);
     let mut report = Report {
         summary: Summary {
             files_scanned: targets.len(),
@@ -121,6 +124,58 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     Ok(report)
 }
 
+/// A candidate after pass 1: its index among the targets, its outcome, the
+/// `--decide` scopes it was given, its token calls that callers may decide.
+type Processed = (usize, FileOutcome, Option<Decisions>, Vec<UndecidedSite>);
+
+/// The scopes the callers of wrappers give (see `callers`): the files that
+/// hold such token calls are run through the engine again with them, as
+/// with a `--decide` (which wins on the same line).
+fn second_pass(
+    engine: &Engine,
+    workspace: &FsWorkspace,
+    detector: &UseDetector,
+    targets: &[Target],
+    decided: &HashMap<PathBuf, BTreeMap<usize, ScopeChoice>>,
+    processed: Vec<Processed>,
+) -> Vec<FileOutcome> {
+    let sites: Vec<callers::Site> = processed
+        .iter()
+        .flat_map(|(_, f, _, undecided)| {
+            let path = normalize(&f.path);
+            undecided.iter().map(move |site| callers::Site {
+                path: path.clone(),
+                site: site.clone(),
+            })
+        })
+        .collect();
+    if sites.is_empty() {
+        return processed.into_iter().map(|(_, f, _, _)| f).collect();
+    }
+    let from_callers = callers::decide(&sites, targets, workspace, engine.table());
+    processed
+        .into_par_iter()
+        .map(|(i, f, _, _)| {
+            let path = normalize(&f.path);
+            let Some(inferred) = from_callers.get(&path) else {
+                return f;
+            };
+            let mut by_line = inferred.clone();
+            by_line.extend(decided.get(&path).cloned().unwrap_or_default());
+            let decisions = Decisions::new(by_line);
+            process_file(
+                engine,
+                workspace,
+                detector,
+                &targets[i],
+                None,
+                Some(&decisions),
+            )
+            .0
+        })
+        .collect()
+}
+
 /// The `--decide` scopes of each file (by its absolute path), by line. Two
 /// different scopes for one line are a usage error.
 fn decisions_by_file(
@@ -150,16 +205,13 @@ fn decisions_by_file(
 /// Every `--decide` must have given its scope to a token call stepup could
 /// not decide on, and name a scope the project's SDK declares: else the
 /// run is a usage error naming each that did not.
-fn check_decisions(
-    decide: &[Decide],
-    processed: &[(FileOutcome, Option<Decisions>)],
-) -> Result<(), ScanError> {
+fn check_decisions(decide: &[Decide], processed: &[Processed]) -> Result<(), ScanError> {
     if decide.is_empty() {
         return Ok(());
     }
     let uses: HashMap<PathBuf, BTreeMap<usize, DecisionUse>> = processed
         .iter()
-        .filter_map(|(f, d)| Some((normalize(&f.path), d.as_ref()?.uses())))
+        .filter_map(|(_, f, d, _)| Some((normalize(&f.path), d.as_ref()?.uses())))
         .collect();
     let mut errors = Vec::new();
     for d in decide {
@@ -390,7 +442,7 @@ fn process_file(
     t: &Target,
     kept: Option<Vec<u8>>,
     decisions: Option<&Decisions>,
-) -> FileOutcome {
+) -> (FileOutcome, Vec<UndecidedSite>) {
     let mut outcome = FileOutcome {
         path: t.path.clone(),
         display: t.display.clone(),
@@ -404,11 +456,11 @@ fn process_file(
         sdk_use: Default::default(),
     };
     let Some(lang) = Lang::from_path(&t.path) else {
-        return outcome;
+        return (outcome, vec![]);
     };
     let text = match source_text(engine, t, kept) {
         Ok(text) => text,
-        Err(kind) => return skipped(outcome, kind),
+        Err(kind) => return (skipped(outcome, kind), vec![]),
     };
     let path = normalize(&t.path);
     let mock = manual_mock_of(&path, engine.table());
@@ -419,7 +471,8 @@ fn process_file(
         manual_mock_of: mock.as_deref(),
         decisions,
     };
-    let result = engine.process(&text, lang, &env);
+    let mut result = engine.process(&text, lang, &env);
+    let undecided = std::mem::take(&mut result.undecided);
     outcome.has_dynamic_import = result.has_dynamic_import;
     outcome.needs_api_core = result.needs_api_core;
     outcome.findings = locate(&result, &text, &t.display);
@@ -445,7 +498,7 @@ fn process_file(
     if !outcome.findings.is_empty() || outcome.change.is_some() {
         outcome.original = Some(text);
     }
-    outcome
+    (outcome, undecided)
 }
 
 /// A candidate's text (read again unless pass 1 kept the bytes), or why it is
