@@ -74,7 +74,11 @@ pub struct UndecidedSite {
     pub line: usize,
     /// The legacy function called, for messages.
     pub legacy: String,
+    /// How callers in other modules reach it (empty when something in its
+    /// own file speaks against following them: several checks, a variable action).
     pub handles: Vec<Handle>,
+    /// The scopes it could need.
+    pub candidates: Vec<String>,
 }
 
 /// How other modules can reach the token call at `call`.

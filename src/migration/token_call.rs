@@ -575,16 +575,17 @@ fn choose_scope(
                 )),
                 Some(Err(review)) => Err(review),
                 None => {
-                    if no_evidence {
-                        let handles = crate::analysis::callers::handles(call, ctx.src);
-                        if !handles.is_empty() {
-                            ctx.undecided.borrow_mut().push(UndecidedSite {
-                                line: start_line(call),
-                                legacy: legacy.to_string(),
-                                handles,
-                            });
-                        }
-                    }
+                    let handles = if no_evidence {
+                        crate::analysis::callers::handles(call, ctx.src)
+                    } else {
+                        vec![]
+                    };
+                    ctx.undecided.borrow_mut().push(UndecidedSite {
+                        line: start_line(call),
+                        legacy: legacy.to_string(),
+                        handles,
+                        candidates,
+                    });
                     Err(uncertain)
                 }
             }

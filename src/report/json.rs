@@ -47,6 +47,7 @@ fn render(report: &Report) -> String {
                 "message": f.message,
                 "suppressed": f.suppressed.as_ref().map(|reason| json!({ "reason": reason })),
                 "edits": fix,
+                "fixes": f.scope_fixes,
             })
         })
         .collect();

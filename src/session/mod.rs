@@ -12,7 +12,9 @@ use crate::decisions::{Decide, DecisionUse, Decisions, ScopeChoice};
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
-use crate::report::{Change, FileOutcome, Located, Problem, ProblemKind, Report, Summary};
+use crate::report::{
+    Change, FileOutcome, Located, Problem, ProblemKind, Report, ScopeFix, Summary, edits,
+};
 use crate::workspace::FsWorkspace;
 use crate::workspace::manifest::{self, Manifest, SourceUse, UseDetector};
 use crate::workspace::read::open_regular;
@@ -85,6 +87,7 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     progress.finish();
     check_decisions(&opts.decide, &processed)?;
     let files = second_pass(engine, &workspace, &detector, &targets, &decided, processed);
+    let files = scope_fixes(engine, &workspace, &detector, &targets, files);
     let mut report = Report {
         summary: Summary {
             files_scanned: targets.len(),
@@ -138,40 +141,111 @@ fn second_pass(
     targets: &[Target],
     decided: &HashMap<PathBuf, BTreeMap<usize, ScopeChoice>>,
     processed: Vec<Processed>,
-) -> Vec<FileOutcome> {
+) -> Vec<(usize, FileOutcome, Vec<UndecidedSite>)> {
     let sites: Vec<callers::Site> = processed
         .iter()
         .flat_map(|(_, f, _, undecided)| {
             let path = normalize(&f.path);
-            undecided.iter().map(move |site| callers::Site {
-                path: path.clone(),
-                site: site.clone(),
-            })
+            undecided
+                .iter()
+                .filter(|site| !site.handles.is_empty())
+                .map(move |site| callers::Site {
+                    path: path.clone(),
+                    site: site.clone(),
+                })
         })
         .collect();
-    if sites.is_empty() {
-        return processed.into_iter().map(|(_, f, _, _)| f).collect();
-    }
-    let from_callers = callers::decide(&sites, targets, workspace, engine.table());
+    let from_callers = if sites.is_empty() {
+        HashMap::new()
+    } else {
+        callers::decide(&sites, targets, workspace, engine.table())
+    };
     processed
         .into_par_iter()
-        .map(|(i, f, _, _)| {
+        .map(|(i, f, _, undecided)| {
             let path = normalize(&f.path);
             let Some(inferred) = from_callers.get(&path) else {
-                return f;
+                return (i, f, undecided);
             };
             let mut by_line = inferred.clone();
             by_line.extend(decided.get(&path).cloned().unwrap_or_default());
             let decisions = Decisions::new(by_line);
-            process_file(
+            let (f, undecided) = process_file(
                 engine,
                 workspace,
                 detector,
                 &targets[i],
                 None,
                 Some(&decisions),
-            )
-            .0
+            );
+            (i, f, undecided)
+        })
+        .collect()
+}
+
+/// For each token call still undecided, the change each candidate scope
+/// would make: the file run again with that scope decided, less what the
+/// file's own rewrite already changes. Only the few files with such a call
+/// are run again.
+fn scope_fixes(
+    engine: &Engine,
+    workspace: &FsWorkspace,
+    detector: &UseDetector,
+    targets: &[Target],
+    files: Vec<(usize, FileOutcome, Vec<UndecidedSite>)>,
+) -> Vec<FileOutcome> {
+    files
+        .into_par_iter()
+        .map(|(i, mut f, undecided)| {
+            let Some(original) = f.original.clone().filter(|_| !undecided.is_empty()) else {
+                return f;
+            };
+            let base: Vec<edits::TextEdit> = match &f.change {
+                Some(c) => edits::hunks(&original, &c.rewritten)
+                    .into_iter()
+                    .map(|h| h.edit)
+                    .collect(),
+                None => vec![],
+            };
+            for site in &undecided {
+                let Some(finding) = f.findings.iter().position(|l| {
+                    l.line == site.line
+                        && !l.fixable
+                        && l.message.contains("cannot tell which scope")
+                }) else {
+                    continue;
+                };
+                let mut fixes = Vec::new();
+                for scope in &site.candidates {
+                    let choice = ScopeChoice::Scope {
+                        scope: scope.clone(),
+                        evidence: None,
+                    };
+                    let decisions = Decisions::new(BTreeMap::from([(site.line, choice)]));
+                    let (alt, _) = process_file(
+                        engine,
+                        workspace,
+                        detector,
+                        &targets[i],
+                        Some(original.clone().into_bytes()),
+                        Some(&decisions),
+                    );
+                    let Some(change) = alt.change else { continue };
+                    let edits: Vec<edits::TextEdit> = edits::hunks(&original, &change.rewritten)
+                        .into_iter()
+                        .map(|h| h.edit)
+                        .filter(|e| !base.contains(e))
+                        .collect();
+                    if !edits.is_empty() {
+                        fixes.push(ScopeFix {
+                            scope: scope.clone(),
+                            edits,
+                        });
+                    }
+                }
+                f.findings[finding].scope_fixes = fixes;
+            }
+            f
         })
         .collect()
 }
@@ -584,6 +658,7 @@ fn locate(result: &SourceOutcome, text: &str, display: &str) -> Vec<Located> {
                 fixable: f.fixable,
                 message: f.message.clone(),
                 suppressed: f.suppressed.clone(),
+                scope_fixes: vec![],
             }
         })
         .collect()
@@ -625,6 +700,7 @@ fn project_checks(
                 fixable: false,
                 message: f.message,
                 suppressed: None,
+                scope_fixes: vec![],
             }),
     );
     problems.extend(
