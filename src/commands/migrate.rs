@@ -41,6 +41,19 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
     if args.interactive {
         let mut stderr = styled_stderr(opts.color);
         let mut stdin = std::io::stdin().lock();
+        // The scopes chosen at the undecided token calls are applied as
+        // --decide applies them: the run is made again with them.
+        let chosen = super::review::choose_scopes(&report, &mut stdin, &mut stderr)?;
+        if !chosen.is_empty() {
+            setup.session.decide.extend(chosen);
+            report = match crate::session::run(&mut engine, &setup.session) {
+                Ok(r) => r,
+                Err(e) => {
+                    io.error(e);
+                    return Ok(io.exit_code(EXIT_ERROR));
+                }
+            };
+        }
         let accepted = super::review::review(&report, &write, &mut stdin, &mut stderr)?;
         write.only = Some(accepted);
     }

@@ -4,6 +4,7 @@
 //! depend on each other (a renamed call needs its import), so a hunk alone
 //! could leave the file broken.
 
+use crate::decisions::Decide;
 use crate::report::{Located, Report, diff};
 use crate::write::{GitState, WriteOptions, guard_refusal};
 use anstyle::{AnsiColor, Style};
@@ -15,6 +16,79 @@ a - apply this change and every remaining one
 q - quit: apply none of the remaining changes (the accepted ones are written)
 ? - print this help
 ";
+
+const SCOPE_HELP: &str = "1, 2, … - give the call this scope
+s - skip this call (it stays as it is, reported)
+q - quit choosing scopes (the remaining calls stay as they are)
+? - print this help
+";
+
+/// Before the review: at each token call whose scope stepup cannot tell,
+/// show why and the candidate scopes, numbered, and ask which one it gets.
+/// Returns the choices, as `--decide` takes them.
+pub fn choose_scopes(
+    report: &Report,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> std::io::Result<Vec<Decide>> {
+    let undecided: Vec<&Located> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_active() && !f.scope_fixes.is_empty())
+        .collect();
+    let mut chosen = Vec::new();
+    let prompt = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    'sites: for (n, f) in undecided.iter().enumerate() {
+        writeln!(
+            out,
+            "\n({}/{}) {}:{}: {}",
+            n + 1,
+            undecided.len(),
+            f.path,
+            f.line,
+            f.message
+        )?;
+        for (i, fix) in f.scope_fixes.iter().enumerate() {
+            writeln!(out, "  {}) TokenScope.{}", i + 1, fix.scope)?;
+        }
+        loop {
+            write!(
+                out,
+                "{}Scope for this call [1-{},s,q,?]?{} ",
+                prompt.render(),
+                f.scope_fixes.len(),
+                prompt.render_reset()
+            )?;
+            out.flush()?;
+            let mut line = String::new();
+            if input.read_line(&mut line)? == 0 {
+                writeln!(out)?;
+                break 'sites;
+            }
+            let answer = line.trim();
+            if let Some(fix) = answer
+                .parse::<usize>()
+                .ok()
+                .and_then(|k| k.checked_sub(1))
+                .and_then(|k| f.scope_fixes.get(k))
+            {
+                chosen.push(Decide {
+                    raw: format!("{}:{}={}", f.path, f.line, fix.scope),
+                    path: f.path.clone().into(),
+                    line: f.line,
+                    scope: fix.scope.clone(),
+                });
+                break;
+            }
+            match answer.chars().next().map(|c| c.to_ascii_lowercase()) {
+                Some('s') => break,
+                Some('q') => break 'sites,
+                _ => write!(out, "{SCOPE_HELP}")?,
+            }
+        }
+    }
+    Ok(chosen)
+}
 
 enum Answer {
     Yes,
