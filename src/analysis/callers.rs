@@ -429,82 +429,16 @@ fn uses_of(
     out: &mut Vec<CallerUse>,
 ) {
     let all = descendants(root);
-    let calls_of = |callee_text: &str| -> Vec<Node> {
-        all.iter()
-            .filter(|n| n.kind() == "call_expression")
-            .filter(|n| {
-                n.field("function")
-                    .is_some_and(|c| text(c, src) == callee_text)
-            })
-            .copied()
-            .collect()
-    };
-    let mut calls: Vec<Node> = Vec::new();
-    match handle {
-        Handle::Function(_) => calls = calls_of(local),
-        Handle::HookResult { member, .. } => {
-            for d in all.iter().filter(|n| n.kind() == "variable_declarator") {
-                let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
-                    continue;
-                };
-                let hook_call = value.kind() == "call_expression"
-                    && value
-                        .field("function")
-                        .is_some_and(|c| text(c, src) == local);
-                if !hook_call {
-                    continue;
-                }
-                match (name.kind(), member) {
-                    ("identifier", None) => calls.extend(calls_of(text(name, src))),
-                    ("identifier", Some(m)) => {
-                        calls.extend(calls_of(&format!("{}.{m}", text(name, src))))
-                    }
-                    ("object_pattern", Some(m)) => {
-                        for e in pattern_entries(name, src) {
-                            if e.key == m
-                                && let Some(l) = e.local
-                            {
-                                calls.extend(calls_of(l));
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
+    let calls = match handle {
+        Handle::Function(_) => calls_of(&all, local, src),
+        Handle::HookResult { member, .. } => hook_result_calls(&all, local, member.as_deref(), src),
         Handle::PropCallbacks { props, .. } => {
-            for el in all.iter().filter(|n| {
-                matches!(n.kind(), "jsx_self_closing_element" | "jsx_opening_element")
-                    && n.field("name").is_some_and(|t| text(t, src) == local)
-            }) {
-                let mut cursor = el.walk();
-                for attr in el.named_children(&mut cursor) {
-                    if attr.kind() != "jsx_attribute" {
-                        continue;
-                    }
-                    let Some(key) = attr.named_child(0) else {
-                        continue;
-                    };
-                    if !props.iter().any(|p| p == text(key, src)) {
-                        continue;
-                    }
-                    let callback = attr
-                        .named_child(1)
-                        .filter(|v| v.kind() == "jsx_expression")
-                        .and_then(|v| v.named_child(0));
-                    let scopes = callback
-                        .map(|cb| callback_scopes(root, &all, cb, src, rules))
-                        .unwrap_or_default();
-                    out.push(CallerUse {
-                        wrapper,
-                        line: attr.start_position().row + 1,
-                        scopes,
-                        next: vec![],
-                    });
-                }
-            }
+            out.extend(prop_callback_uses(
+                root, &all, local, props, wrapper, src, rules,
+            ));
+            vec![]
         }
-    }
+    };
     for call in calls {
         let scopes = following_scopes(call, root, src, rules);
         let next = if scopes.is_empty() {
@@ -519,6 +453,99 @@ fn uses_of(
             next,
         });
     }
+}
+
+/// The calls whose callee is written `callee` (`f`, `guard.ensureMfa`).
+fn calls_of<'t>(all: &[Node<'t>], callee: &str, src: &str) -> Vec<Node<'t>> {
+    all.iter()
+        .filter(|n| n.kind() == "call_expression")
+        .filter(|n| n.field("function").is_some_and(|c| text(c, src) == callee))
+        .copied()
+        .collect()
+}
+
+/// The calls of what the hook bound to `hook` returns: `const f = hook(); f()`,
+/// `const g = hook(); g.member()`, `const { member: f } = hook(); f()`.
+fn hook_result_calls<'t>(
+    all: &[Node<'t>],
+    hook: &str,
+    member: Option<&str>,
+    src: &str,
+) -> Vec<Node<'t>> {
+    let mut calls = Vec::new();
+    for d in all.iter().filter(|n| n.kind() == "variable_declarator") {
+        let (Some(name), Some(value)) = (d.field("name"), d.field("value")) else {
+            continue;
+        };
+        let hook_call = value.kind() == "call_expression"
+            && value
+                .field("function")
+                .is_some_and(|c| text(c, src) == hook);
+        if !hook_call {
+            continue;
+        }
+        match (name.kind(), member) {
+            ("identifier", None) => calls.extend(calls_of(all, text(name, src), src)),
+            ("identifier", Some(m)) => {
+                calls.extend(calls_of(all, &format!("{}.{m}", text(name, src)), src))
+            }
+            ("object_pattern", Some(m)) => {
+                for e in pattern_entries(name, src) {
+                    if e.key == m
+                        && let Some(l) = e.local
+                    {
+                        calls.extend(calls_of(all, l, src));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    calls
+}
+
+/// `<Component prop={callback} />` for each of the props: what its callback does.
+fn prop_callback_uses(
+    root: Node,
+    all: &[Node],
+    component: &str,
+    props: &[String],
+    wrapper: usize,
+    src: &str,
+    rules: &Table,
+) -> Vec<CallerUse> {
+    let mut out = Vec::new();
+    let elements = all.iter().filter(|n| {
+        matches!(n.kind(), "jsx_self_closing_element" | "jsx_opening_element")
+            && n.field("name").is_some_and(|t| text(t, src) == component)
+    });
+    for el in elements {
+        let mut cursor = el.walk();
+        for attr in el.named_children(&mut cursor) {
+            let Some(key) = attr
+                .named_child(0)
+                .filter(|_| attr.kind() == "jsx_attribute")
+            else {
+                continue;
+            };
+            if !props.iter().any(|p| p == text(key, src)) {
+                continue;
+            }
+            let callback = attr
+                .named_child(1)
+                .filter(|v| v.kind() == "jsx_expression")
+                .and_then(|v| v.named_child(0));
+            out.push(CallerUse {
+                wrapper,
+                line: attr.start_position().row + 1,
+                scopes: callback
+                    .map(|cb| callback_scopes(root, all, cb, src, rules))
+                    .unwrap_or_default(),
+                next: vec![],
+            });
+        }
+    }
+    out
 }
 
 /// The sensitive calls after `call` in the function that makes it.

@@ -51,20 +51,9 @@ pub fn decide(
     table: &Table,
 ) -> HashMap<PathBuf, BTreeMap<usize, ScopeChoice>> {
     let mut evidence: Vec<Vec<Evidence>> = sites.iter().map(|_| Vec::new()).collect();
-    let mut seen: HashSet<(PathBuf, Handle)> = HashSet::new();
+    let mut seen: HashSet<(usize, PathBuf, Handle)> = HashSet::new();
     // (site, wrapper) pairs to look for at this level.
-    let mut frontier: Vec<(usize, Wrapper)> = Vec::new();
-    for (i, s) in sites.iter().enumerate() {
-        for h in &s.site.handles {
-            let w = Wrapper {
-                path: real_path(&s.path),
-                handle: h.clone(),
-            };
-            if seen.insert((w.path.clone(), h.clone())) {
-                frontier.push((i, w));
-            }
-        }
-    }
+    let mut frontier = first_frontier(sites, &mut seen);
     let parsed = AtomicUsize::new(0);
     for _level in 0..MAX_LEVELS {
         if frontier.is_empty() {
@@ -86,7 +75,7 @@ pub fn decide(
             let path = real_path(&targets[target].path);
             let mut followed = false;
             for h in u.next {
-                if seen.insert((path.clone(), h.clone())) {
+                if seen.insert((*site, path.clone(), h.clone())) {
                     next.push((
                         *site,
                         Wrapper {
@@ -125,6 +114,26 @@ pub fn decide(
         }
     }
     out
+}
+
+/// The wrappers each site is reached through (each once).
+fn first_frontier(
+    sites: &[Site],
+    seen: &mut HashSet<(usize, PathBuf, Handle)>,
+) -> Vec<(usize, Wrapper)> {
+    let mut frontier = Vec::new();
+    for (i, s) in sites.iter().enumerate() {
+        for h in &s.site.handles {
+            let w = Wrapper {
+                path: real_path(&s.path),
+                handle: h.clone(),
+            };
+            if seen.insert((i, w.path.clone(), h.clone())) {
+                frontier.push((i, w));
+            }
+        }
+    }
+    frontier
 }
 
 /// Every use of the wrappers in the scanned files that name one, with the
