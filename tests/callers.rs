@@ -69,3 +69,39 @@ fn callers_are_followed_three_levels_deep_and_no_further() {
         "{out}"
     );
 }
+
+/// A hook exported as the module's default, whose inner function
+/// declaration is returned in an object: its callers import it under a name
+/// of their own.
+#[test]
+fn a_default_exported_hook_is_followed_to_its_callers() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "src/hooks/useOtp.ts",
+        b"import { useMfa } from '@dynamic-labs/sdk-react-core';\n\n\
+export default function useOtp() {\n  const { authenticateDevice } = useMfa();\n\n  \
+async function confirmOtp(code: string): Promise<void> {\n    \
+await authenticateDevice({ code, createMfaToken: { singleUse: true } });\n  }\n\n  \
+return { confirmOtp };\n}\n",
+    );
+    write(
+        dir.path(),
+        "src/components/Reveal.tsx",
+        b"import useSecondFactor from '../hooks/useOtp';\n\n\
+type Wallet = { exportPrivateKey: () => Promise<void> };\n\n\
+export default function Reveal({ wallet }: { wallet: Wallet }) {\n  \
+const { confirmOtp } = useSecondFactor();\n  \
+async function onReveal() {\n    await confirmOtp('123456');\n    await wallet.exportPrivateKey();\n  }\n  \
+return <button onClick={onReveal}>Reveal</button>;\n}\n",
+    );
+    let out = check(dir.path());
+    assert!(
+        out.contains("src/hooks/useOtp.ts:7:11  info  scope-inferred  TokenScope.Walletexport inferred from the callers of `confirmOtp` of the module's default export, which then need it: src/components/Reveal.tsx:8 (`exportPrivateKey`); please confirm"),
+        "{out}"
+    );
+    assert!(
+        out.contains("requestedScopes: [TokenScope.Walletexport]"),
+        "{out}"
+    );
+}

@@ -53,15 +53,29 @@ impl Handle {
 
     /// What a caller uses, for messages.
     pub fn describe(&self) -> String {
+        let call = |name: &str| {
+            if name == "default" {
+                "the module's default export".to_string()
+            } else {
+                format!("`{name}()`")
+            }
+        };
         match self {
-            Handle::Function(name) => format!("`{name}()`"),
+            Handle::Function(name) => call(name),
             Handle::HookResult {
                 hook,
                 member: Some(m),
-            } => format!("`{m}` of `{hook}()`"),
-            Handle::HookResult { hook, member: None } => format!("the function `{hook}()` returns"),
+            } => format!("`{m}` of {}", call(hook)),
+            Handle::HookResult { hook, member: None } => {
+                format!("the function {} returns", call(hook))
+            }
             Handle::PropCallbacks { component, props } => {
-                format!("`<{component} {}={{…}}>`", props.join("/"))
+                let name = if component == "default" {
+                    "the module's default export"
+                } else {
+                    component
+                };
+                format!("`<{name} {}={{…}}>`", props.join("/"))
             }
         }
     }
