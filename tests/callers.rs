@@ -105,3 +105,19 @@ return <button onClick={onReveal}>Reveal</button>;\n}\n",
         "{out}"
     );
 }
+
+/// A caller whose import comes after a long header (its import section is
+/// not kept by the first pass) is read again and found.
+#[test]
+fn a_caller_with_a_long_header_is_still_found() {
+    let dir = chain(1);
+    let caller = std::fs::read_to_string(dir.path().join("src/caller.ts")).unwrap();
+    let header = "// licence text\n".repeat(2000);
+    write(
+        dir.path(),
+        "src/caller.ts",
+        format!("{header}{caller}").as_bytes(),
+    );
+    let out = check(dir.path());
+    assert!(out.contains("src/caller.ts:2006 (`signMessage`)"), "{out}");
+}

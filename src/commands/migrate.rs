@@ -26,6 +26,7 @@ pub fn run(mut args: MigrateArgs) -> Result<u8> {
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let mut setup = setup(&opts, progress)?;
     setup.session.decide = std::mem::take(&mut args.decide);
+    setup.session.scope_fixes |= args.interactive;
     let mut engine = setup.engine;
     let mut report = match crate::session::run(&mut engine, &setup.session) {
         Ok(r) => r,

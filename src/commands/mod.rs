@@ -99,6 +99,10 @@ pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
             walk,
             progress,
             decide: Vec::new(),
+            scope_fixes: matches!(
+                opts.format,
+                crate::cli::Format::Json | crate::cli::Format::Sarif
+            ),
         },
         max_warnings: config.and_then(|c| c.max_warnings),
     })

@@ -6,8 +6,9 @@
 //! the engine as it gives a `--decide`.
 //!
 //! Bounded: callers of callers are followed at most `MAX_LEVELS` deep, and
-//! at most `MAX_PARSED` caller files are parsed in a run; each level reads
-//! the tree's files once, and parses only those that name a wrapper.
+//! at most `MAX_PARSED` caller files are parsed in a run. No file is read
+//! again to find them: pass 1 keeps each file's import section (`ImportHead`),
+//! and only the files whose imports name a wrapper are read and parsed.
 
 use super::read_source;
 use super::walk::Target;
@@ -28,6 +29,53 @@ pub const MAX_LEVELS: usize = 3;
 /// How many caller files a run parses at most.
 pub const MAX_PARSED: usize = 2000;
 
+/// What pass 1 keeps of a file to find callers without reading it again:
+/// its import section (up to the end of the line of its last `from '…'`,
+/// `from "…"` or `require(`), or Unknown when it must be read again (it
+/// could not be read, its imports reach too far, or the budget is spent).
+#[derive(Debug, Default)]
+pub enum ImportHead {
+    Section(Box<[u8]>),
+    #[default]
+    Unknown,
+}
+
+/// Import sections longer than this are not kept (the file is read again).
+const MAX_HEAD: usize = 16 << 10;
+/// All import sections kept together, at most.
+const HEADS_BUDGET: usize = 32 << 20;
+
+impl ImportHead {
+    pub fn of(bytes: &[u8], total: &AtomicUsize) -> ImportHead {
+        let last = [
+            &b" from '"[..],
+            b" from \"",
+            b"from'",
+            b"from\"",
+            b"require(",
+        ]
+        .iter()
+        .filter_map(|p| memchr::memmem::rfind(bytes, p))
+        .max();
+        let end = match last {
+            None => 0,
+            Some(at) => memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n + 1),
+        };
+        if end > MAX_HEAD || total.fetch_add(end, Ordering::Relaxed) + end > HEADS_BUDGET {
+            return ImportHead::Unknown;
+        }
+        ImportHead::Section(bytes[..end].into())
+    }
+
+    /// Can the file name a wrapper in its imports?
+    fn may_match(&self, filter: &AhoCorasick) -> bool {
+        match self {
+            ImportHead::Section(head) => filter.is_match(head),
+            ImportHead::Unknown => true,
+        }
+    }
+}
+
 /// An undecided token call and the file it is in.
 pub struct Site {
     /// Absolute, normalized.
@@ -47,6 +95,7 @@ struct Evidence {
 pub fn decide(
     sites: &[Site],
     targets: &[Target],
+    heads: &[ImportHead],
     workspace: &FsWorkspace,
     table: &Table,
 ) -> HashMap<PathBuf, BTreeMap<usize, ScopeChoice>> {
@@ -60,7 +109,7 @@ pub fn decide(
             break;
         }
         let wrappers: Vec<Wrapper> = frontier.iter().map(|(_, w)| w.clone()).collect();
-        let uses = find_uses(&wrappers, targets, workspace, table, &parsed);
+        let uses = find_uses(&wrappers, targets, heads, workspace, table, &parsed);
         let mut next = Vec::new();
         for (target, u) in uses {
             let (site, _) = &frontier[u.wrapper];
@@ -141,6 +190,7 @@ fn first_frontier(
 fn find_uses(
     wrappers: &[Wrapper],
     targets: &[Target],
+    heads: &[ImportHead],
     workspace: &FsWorkspace,
     table: &Table,
     parsed: &AtomicUsize,
@@ -162,6 +212,9 @@ fn find_uses(
         .par_iter()
         .enumerate()
         .flat_map_iter(|(i, t)| {
+            if !heads.get(i).is_none_or(|h| h.may_match(&filter)) {
+                return Vec::new();
+            }
             let mut buf = Vec::new();
             if read_source(&t.path, &mut buf).is_err() || !filter.is_match(&buf) {
                 return Vec::new();
@@ -252,4 +305,41 @@ fn choice(site: &UndecidedSite, evidence: Vec<Evidence>) -> Option<ScopeChoice> 
          {listed}; pass the scope in as a parameter (requestedScopes from each caller), or give it \
          with --decide"
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(text: &str) -> Option<String> {
+        match ImportHead::of(text.as_bytes(), &AtomicUsize::new(0)) {
+            ImportHead::Section(h) => Some(String::from_utf8(h.into()).unwrap()),
+            ImportHead::Unknown => None,
+        }
+    }
+
+    #[test]
+    fn the_import_section_ends_with_the_line_of_the_last_import() {
+        let text = "import a from 'a';\nimport { b } from \"./b\";\nconst c = require('c');\n\nexport function f() {\n  return b(a, c);\n}\n";
+        assert_eq!(
+            head(text).unwrap(),
+            "import a from 'a';\nimport { b } from \"./b\";\nconst c = require('c');\n"
+        );
+        assert_eq!(head("export const x = 1;\n").unwrap(), "");
+    }
+
+    #[test]
+    fn imports_that_reach_too_far_make_the_file_read_again() {
+        let text = format!(
+            "{}\nimport {{ useGuard }} from './guard';\n",
+            "// x\n".repeat(5000)
+        );
+        assert!(head(&text).is_none());
+        // So does a spent budget.
+        let total = AtomicUsize::new(HEADS_BUDGET);
+        assert!(matches!(
+            ImportHead::of(b"import a from 'a';\n", &total),
+            ImportHead::Unknown
+        ));
+    }
 }

@@ -43,6 +43,10 @@ pub struct SessionOptions {
     /// `--decide PATH:LINE=SCOPE`: scopes a person chose for token calls
     /// stepup cannot decide on.
     pub decide: Vec<Decide>,
+    /// Work out, for each token call whose scope stepup cannot tell, the
+    /// change each candidate scope would make (only the formats that carry
+    /// them, and `-i`, need them: each is another run of the file).
+    pub scope_fixes: bool,
 }
 
 /// A path that could not be scanned at all (a usage error).
@@ -59,6 +63,10 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
     let progress = Progress::start(targets.len(), opts.progress);
     let mut firsts = first_pass(&targets, engine, &progress);
     learn_aliases(engine, &workspace, &targets, &mut firsts);
+    let heads: Vec<callers::ImportHead> = firsts
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.head))
+        .collect();
     progress.next_pass(firsts.iter().filter(|f| f.candidate).count());
     let detector = UseDetector::new(engine.table());
     let decided = decisions_by_file(&opts.decide)?;
@@ -86,8 +94,14 @@ pub fn run(engine: &mut Engine, opts: &SessionOptions) -> Result<Report, ScanErr
         .collect();
     progress.finish();
     check_decisions(&opts.decide, &processed)?;
-    let files = second_pass(engine, &workspace, &detector, &targets, &decided, processed);
-    let files = scope_fixes(engine, &workspace, &detector, &targets, files);
+    let files = second_pass(
+        engine, &workspace, &detector, &targets, &heads, &decided, processed,
+    );
+    let files = if opts.scope_fixes {
+        scope_fixes(engine, &workspace, &detector, &targets, files)
+    } else {
+        files.into_iter().map(|(_, f, _)| f).collect()
+    };
     let mut report = Report {
         summary: Summary {
             files_scanned: targets.len(),
@@ -139,6 +153,7 @@ fn second_pass(
     workspace: &FsWorkspace,
     detector: &UseDetector,
     targets: &[Target],
+    heads: &[callers::ImportHead],
     decided: &HashMap<PathBuf, BTreeMap<usize, ScopeChoice>>,
     processed: Vec<Processed>,
 ) -> Vec<(usize, FileOutcome, Vec<UndecidedSite>)> {
@@ -158,7 +173,7 @@ fn second_pass(
     let from_callers = if sites.is_empty() {
         HashMap::new()
     } else {
-        callers::decide(&sites, targets, workspace, engine.table())
+        callers::decide(&sites, targets, heads, workspace, engine.table())
     };
     processed
         .into_par_iter()
@@ -399,12 +414,16 @@ struct FirstPass {
     barrel_shaped: bool,
     /// A candidate's bytes, kept for pass 2 while they fit the budget.
     bytes: Option<Vec<u8>>,
+    /// The file's import section, for finding the callers of wrappers
+    /// without reading every file again.
+    head: callers::ImportHead,
 }
 
 /// Read each file once (never one over the size limit: its size is checked
 /// first) and test it against the prefilter.
 fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<FirstPass> {
     let kept_total = AtomicUsize::new(0);
+    let head_total = AtomicUsize::new(0);
     targets
         .par_iter()
         .map(|t| {
@@ -421,6 +440,7 @@ fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<F
                         candidate: true,
                         barrel_shaped: false,
                         bytes: None,
+                        head: callers::ImportHead::Unknown,
                     };
                 }
                 let candidate = engine.is_candidate(&buf);
@@ -430,6 +450,7 @@ fn first_pass(targets: &[Target], engine: &Engine, progress: &Progress) -> Vec<F
                     candidate,
                     barrel_shaped: candidate && looks_like_barrel(&buf),
                     bytes: keep.then(|| buf.to_vec()),
+                    head: callers::ImportHead::of(&buf, &head_total),
                 }
             });
             progress.tick();
