@@ -47,16 +47,22 @@ const HEADS_BUDGET: usize = 32 << 20;
 
 impl ImportHead {
     pub fn of(bytes: &[u8], total: &AtomicUsize) -> ImportHead {
-        let last = [
-            &b" from '"[..],
-            b" from \"",
-            b"from'",
-            b"from\"",
-            b"require(",
-        ]
-        .iter()
-        .filter_map(|p| memchr::memmem::rfind(bytes, p))
-        .max();
+        use memchr::memmem::Finder;
+        use std::sync::LazyLock;
+        // Forward searches (vectorized), keeping the last hit.
+        static FROM: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("from"));
+        static REQUIRE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("require("));
+        let quoted = |at: usize| {
+            bytes[at + 4..]
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| matches!(b, b'\'' | b'"'))
+        };
+        let last = FROM
+            .find_iter(bytes)
+            .filter(|&at| quoted(at))
+            .last()
+            .max(REQUIRE.find_iter(bytes).last());
         let end = match last {
             None => 0,
             Some(at) => memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n + 1),
