@@ -46,6 +46,10 @@ fn pipeline(c: &mut Criterion) {
                 suppressions: &Suppressions::default(),
                 manual_mock_of: None,
                 reexports_dynamic: &|_| false,
+                scopes_declared: false,
+                decisions: None,
+                paired_checks: Default::default(),
+                undecided: Default::default(),
             };
             black_box(plan_file(&ctx))
         })
@@ -55,6 +59,7 @@ fn pipeline(c: &mut Criterion) {
             dir: &dir,
             workspace: &workspace,
             manual_mock_of: None,
+            decisions: None,
         };
         b.iter(|| engine.process(black_box(&src), Lang::Tsx, &env))
     });

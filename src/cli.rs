@@ -199,6 +199,10 @@ pub struct MigrateArgs {
     /// With --typecheck: the tsconfig to check (default: the nearest tsconfig.json).
     #[arg(long, value_name = "FILE", requires = "typecheck")]
     pub tsconfig: Option<PathBuf>,
+    /// Give the token call that starts on LINE of PATH, whose scope stepup
+    /// cannot tell, this TokenScope (`wallet:sign` or `Walletsign`); repeatable.
+    #[arg(long, value_name = "PATH:LINE=SCOPE", value_parser = crate::decisions::Decide::parse)]
+    pub decide: Vec<crate::decisions::Decide>,
 }
 
 #[derive(Debug, Args)]

@@ -6,8 +6,10 @@ use crate::analysis::Field;
 
 use crate::analysis::barrels::Workspace;
 use crate::analysis::bindings::Bindings;
+use crate::analysis::callers::UndecidedSite;
 use crate::analysis::suppressions::{Scope, Suppressions};
 use crate::analysis::{NodeIndex, descendants_touching, string_value};
+use crate::decisions::Decisions;
 use crate::edit::{self, Edit};
 use crate::finding::Finding;
 use crate::lang::{Lang, error_ranges, syntax_error_count};
@@ -36,6 +38,9 @@ pub struct SourceOutcome {
     /// Byte ranges of the input the rewrite may touch: the call-site edits and
     /// the import statements (for tests that check every other byte is kept).
     pub touched: Vec<(usize, usize)>,
+    /// Token calls whose scope nothing in the file tells, and how other
+    /// modules reach them: the file's part of the callers' inference.
+    pub undecided: Vec<UndecidedSite>,
 }
 
 /// What the engine may know of the file's place in the project.
@@ -46,6 +51,9 @@ pub struct FileEnv<'a> {
     /// The Dynamic module the file is a Jest manual mock of, when its path
     /// says so (`__mocks__/@dynamic-labs/sdk-react-core.ts`).
     pub manual_mock_of: Option<&'a str>,
+    /// Scopes decided outside the file (`--decide`, the callers of a
+    /// wrapper) for its token calls whose scope it cannot tell.
+    pub decisions: Option<&'a Decisions>,
 }
 
 impl<'a> FileEnv<'a> {
@@ -54,6 +62,7 @@ impl<'a> FileEnv<'a> {
             dir,
             workspace,
             manual_mock_of: None,
+            decisions: None,
         }
     }
 }
@@ -207,12 +216,17 @@ impl Engine {
             suppressions,
             manual_mock_of: env.manual_mock_of,
             reexports_dynamic: &reexports_dynamic,
+            scopes_declared: installed.is_some(),
+            decisions: env.decisions,
+            paired_checks: Default::default(),
+            undecided: Default::default(),
         };
         if test_double {
             migration::reports::test_mocks::report(&ctx, &mut out.findings);
             return out;
         }
         let mut plan = migration::plan_file(&ctx);
+        out.undecided = ctx.undecided.take();
         plan.findings
             .extend(self.unresolved_imports(&bindings, src, env));
         out.findings = std::mem::take(&mut plan.findings);

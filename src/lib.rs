@@ -10,6 +10,7 @@ pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod decisions;
 pub mod edit;
 pub mod encoding;
 pub mod engine;

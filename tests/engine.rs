@@ -35,6 +35,7 @@ fn the_engine_runs_on_a_string_with_an_in_memory_workspace() {
         dir: Path::new("/app/src/components"),
         workspace: &workspace,
         manual_mock_of: None,
+        decisions: None,
     };
     let out = engine.process(CALL_SITE, Lang::Tsx, &env);
     let rewritten = out
@@ -57,6 +58,7 @@ fn without_a_workspace_a_barrel_import_is_not_dynamic() {
         dir: Path::new("/app/src/components"),
         workspace: &NoWorkspace,
         manual_mock_of: None,
+        decisions: None,
     };
     let out = engine.process(CALL_SITE, Lang::Tsx, &env);
     assert!(out.rewritten.is_none());
@@ -82,6 +84,7 @@ export function R() {
             dir,
             workspace: &NoWorkspace,
             manual_mock_of: None,
+            decisions: None,
         },
     );
     assert!(without.rewritten.is_none(), "Walletrefresh is not declared");
@@ -93,6 +96,7 @@ export function R() {
             dir,
             workspace: &ws,
             manual_mock_of: None,
+            decisions: None,
         },
     );
     assert!(with.rewritten.unwrap().contains("TokenScope.Walletrefresh"));

@@ -20,6 +20,9 @@
 //! (`LINK -> TARGET`, one a line: a package manager's `node_modules` links
 //! to workspace packages, which git does not keep in a fixture).
 //!
+//! A `decide.txt` beside a file fixture's input holds scope decisions, one
+//! `LINE=SCOPE` a line, applied as `migrate --decide input.<ext>:LINE=SCOPE` does.
+//!
 //! `STEPUP_BLESS=1 cargo test --test fixtures` rewrites the expected files
 //! from the current output, for review with `git diff`.
 
@@ -29,6 +32,7 @@ use common::{copy_tree, files_under, make_symlinks};
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use stepup::decisions::{Decide, Decisions, ScopeChoice};
 use stepup::engine::{Engine, FileEnv};
 use stepup::finding::Finding;
 use stepup::lang::Lang;
@@ -105,6 +109,24 @@ fn workspace_for(dir: &Path) -> MemoryWorkspace {
     }
 }
 
+/// The fixture's `decide.txt`, as the engine takes it.
+fn decisions_for(dir: &Path) -> Option<Decisions> {
+    let text = std::fs::read_to_string(dir.join("decide.txt")).ok()?;
+    let by_line = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let d = Decide::parse(&format!("input:{l}")).expect("decide.txt: LINE=SCOPE");
+            let choice = ScopeChoice::Scope {
+                scope: d.scope,
+                evidence: None,
+            };
+            (d.line, choice)
+        })
+        .collect();
+    Some(Decisions::new(by_line))
+}
+
 fn run_file_fixture(dir: &Path) -> Result<(), Failed> {
     let input_path = find_named(dir, "input").ok_or("no input file")?;
     let lang = Lang::from_path(&input_path).ok_or("unknown extension")?;
@@ -112,10 +134,12 @@ fn run_file_fixture(dir: &Path) -> Result<(), Failed> {
     let input = std::fs::read_to_string(&input_path).unwrap();
     let engine = Engine::new(table_for(dir));
     let workspace = workspace_for(dir);
+    let decisions = decisions_for(dir);
     let env = FileEnv {
         dir,
         workspace: &workspace,
         manual_mock_of: None,
+        decisions: decisions.as_ref(),
     };
     let outcome = engine.process(&input, lang, &env);
     let actual = outcome.rewritten.clone().unwrap_or_else(|| input.clone());

@@ -282,3 +282,66 @@ fn the_json_document_says_what_changes_and_how() {
         );
     }
 }
+
+/// A token call whose scope stepup cannot tell carries one fix per
+/// candidate scope (JSON `fixes`, SARIF `fixes[]`); applying one gives what
+/// `migrate --decide` with that scope writes.
+#[test]
+fn an_undecided_token_call_carries_one_fix_per_candidate_scope() {
+    let guard = "import { usePromptMfaAuth } from '@dynamic-labs/sdk-react-core';\n\n\
+export function Guard() {\n  const promptMfaAuth = usePromptMfaAuth();\n  \
+const ensure = async () => {\n    await promptMfaAuth({ createMfaToken: true });\n  };\n  \
+return <button onClick={ensure}>Go</button>;\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Guard.tsx"), guard).unwrap();
+    let (_, doc) = run(dir.path(), &["check", "--format", "json", "."]);
+    assert_valid(&validator(), &doc, "check --format json");
+    let finding = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "prompt-mfa-auth")
+        .expect("the undecided call is reported");
+    let fixes = finding["fixes"].as_array().unwrap();
+    let scopes: Vec<&str> = fixes.iter().map(|f| f["scope"].as_str().unwrap()).collect();
+    assert_eq!(scopes, ["Walletexport", "Walletsign", "Userupdate"]);
+    for fix in fixes {
+        let scope = fix["scope"].as_str().unwrap();
+        let applied = apply(guard.as_bytes(), fix["edits"].as_array().unwrap());
+        let decided = Command::cargo_bin("stepup")
+            .unwrap()
+            .args(["migrate", "--write", "--allow-no-vcs", "--decide"])
+            .arg(format!("Guard.tsx:6={scope}"))
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(decided.status.code(), Some(0));
+        let written = std::fs::read(dir.path().join("Guard.tsx")).unwrap();
+        assert_eq!(
+            String::from_utf8(applied).unwrap(),
+            String::from_utf8(written).unwrap()
+        );
+        std::fs::write(dir.path().join("Guard.tsx"), guard).unwrap();
+    }
+    let (_, sarif) = run(dir.path(), &["check", "--format", "sarif", "."]);
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "prompt-mfa-auth")
+        .unwrap();
+    let descriptions: Vec<&str> = result["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["description"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        descriptions,
+        [
+            "Use TokenScope.Walletexport",
+            "Use TokenScope.Walletsign",
+            "Use TokenScope.Userupdate"
+        ]
+    );
+}

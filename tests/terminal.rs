@@ -220,3 +220,43 @@ fn interactive_review_offers_the_package_json_bump() {
         assert_eq!(now, want, "answer {answer}");
     }
 }
+
+/// `-i` asks at each token call whose scope stepup cannot tell, with the
+/// candidates numbered, and applies the choice as `--decide` does.
+#[test]
+fn interactive_asks_for_the_scope_of_each_undecided_call() {
+    const GUARD: &str = "import { usePromptMfaAuth } from '@dynamic-labs/sdk-react-core';\n\n\
+export function Guard() {\n  const promptMfaAuth = usePromptMfaAuth();\n  \
+const ensure = async () => {\n    await promptMfaAuth({ createMfaToken: true });\n  };\n  \
+const again = async () => {\n    await promptMfaAuth({ createMfaToken: true });\n  };\n  \
+return <button onClick={() => ensure().then(again)}>Go</button>;\n}\n";
+    let dir = repo(&[("src/Guard.tsx", GUARD)]);
+    let mut p = spawn(dir.path(), &["migrate", "-i"]);
+    p.exp_string("(1/2) src/Guard.tsx:6: cannot tell which scope promptMfaAuth needs")
+        .unwrap();
+    p.exp_string("2) TokenScope.Walletsign").unwrap();
+    p.exp_string("Scope for this call [1-3,s,q,?]?").unwrap();
+    // An answer stepup does not know prints the help and asks again.
+    p.send_line("9").unwrap();
+    p.exp_string("s - skip this call").unwrap();
+    p.exp_string("Scope for this call [1-3,s,q,?]?").unwrap();
+    p.send_line("2").unwrap();
+    p.exp_string("(2/2) src/Guard.tsx:9:").unwrap();
+    p.exp_string("Scope for this call [1-3,s,q,?]?").unwrap();
+    p.send_line("s").unwrap();
+    p.exp_string("+    await promptStepUpAuth({ requestedScopes: [TokenScope.Walletsign] });")
+        .unwrap();
+    p.exp_string("Apply this change to src/Guard.tsx [y,n,a,q,?]?")
+        .unwrap();
+    p.send_line("y").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), 0);
+    let after = std::fs::read_to_string(dir.path().join("src/Guard.tsx")).unwrap();
+    assert!(
+        after.contains("await promptStepUpAuth({ requestedScopes: [TokenScope.Walletsign] });")
+    );
+    assert!(
+        after.contains("await promptMfaAuth({ createMfaToken: true });"),
+        "the skipped call stays: {after}"
+    );
+}

@@ -26,6 +26,8 @@ pub enum CheckedAction {
 pub struct ActionCheck {
     /// Innermost function around the check (its byte range), None at top level.
     pub function: Option<(usize, usize)>,
+    /// The check call itself (its byte range): a guard holds it.
+    pub call: (usize, usize),
     pub action: CheckedAction,
 }
 
@@ -41,6 +43,8 @@ pub enum ScopeDecision {
     Uncertain {
         reason: String,
         candidates: Vec<String>,
+        /// Nothing around the call says anything: its callers may.
+        no_evidence: bool,
     },
 }
 
@@ -59,17 +63,31 @@ pub fn function_range(node: Node) -> Option<(usize, usize)> {
 /// around a token call, and a file may hold thousands of token calls.
 pub struct ActionChecks {
     by_function: HashMap<Option<Range>, Vec<ActionCheck>>,
+    /// The checks with a literal action, by the start of their call.
+    literal: Vec<ActionCheck>,
+    /// Every check, by the start of its call.
+    all: Vec<ActionCheck>,
     decided: RefCell<HashMap<Option<Range>, ScopeDecision>>,
 }
 
 impl ActionChecks {
     pub fn new(checks: impl IntoIterator<Item = ActionCheck>) -> ActionChecks {
         let mut by_function: HashMap<Option<Range>, Vec<ActionCheck>> = HashMap::new();
+        let mut literal = Vec::new();
+        let mut all = Vec::new();
         for c in checks {
+            if !matches!(c.action, CheckedAction::Opaque(_)) {
+                literal.push(c.clone());
+            }
+            all.push(c.clone());
             by_function.entry(c.function).or_default().push(c);
         }
+        literal.sort_by_key(|c| c.call);
+        all.sort_by_key(|c| c.call);
         ActionChecks {
             by_function,
+            literal,
+            all,
             decided: RefCell::new(HashMap::new()),
         }
     }
@@ -78,6 +96,167 @@ impl ActionChecks {
     pub fn in_function(&self, function: Option<Range>) -> &[ActionCheck] {
         self.by_function.get(&function).map_or(&[], Vec::as_slice)
     }
+
+    /// The checks with a literal action whose call lies within `region`.
+    fn literal_within(&self, region: Range) -> Vec<ActionCheck> {
+        within(&self.literal, region)
+    }
+
+    /// Every check of the nearest guard around `call` that holds one.
+    pub fn guarding(&self, call: Node, src: &str) -> Vec<ActionCheck> {
+        let mut node = call;
+        while let Some(parent) = node.parent() {
+            for guard in guards(parent, node, src) {
+                let found: Vec<ActionCheck> = guard
+                    .into_iter()
+                    .flat_map(|region| within(&self.all, region))
+                    .collect();
+                if !found.is_empty() {
+                    return found;
+                }
+            }
+            node = parent;
+        }
+        vec![]
+    }
+}
+
+/// The checks (sorted by start) whose call lies within `region`.
+fn within(sorted: &[ActionCheck], region: Range) -> Vec<ActionCheck> {
+    let from = sorted.partition_point(|c| c.call.0 < region.0);
+    sorted[from..]
+        .iter()
+        .take_while(|c| c.call.0 < region.1)
+        .filter(|c| c.call.1 <= region.1)
+        .cloned()
+        .collect()
+}
+
+/// The scope of the nearest guard around `call` that checks a literal
+/// action: an `if`, a ternary or a `&&` whose condition checks it (directly,
+/// or through a variable declared just before from the check), or an early
+/// `if (…) return` before the call in an enclosing block. Another check in
+/// the function, with a variable action, does not veto it. None when no
+/// guard checks a literal action, or the nearest one checks several.
+fn guard_decision(
+    call: Node,
+    checks: &ActionChecks,
+    src: &str,
+    rules: &Table,
+    scope_available: &dyn Fn(&str) -> bool,
+) -> Option<ScopeDecision> {
+    if checks.literal.is_empty() {
+        return None;
+    }
+    let mut node = call;
+    while let Some(parent) = node.parent() {
+        for guard in guards(parent, node, src) {
+            let found: Vec<ActionCheck> = guard
+                .into_iter()
+                .flat_map(|region| checks.literal_within(region))
+                .collect();
+            if !found.is_empty() {
+                return match decide_from_checks(&found, rules, scope_available) {
+                    d @ (ScopeDecision::Certain { .. } | ScopeDecision::NoScope { .. }) => Some(d),
+                    _ => None,
+                };
+            }
+        }
+        node = parent;
+    }
+    None
+}
+
+/// The guards of `child` where it stands in `parent`, innermost first: each
+/// the byte ranges of its condition and of the variables the condition reads.
+fn guards(parent: Node, child: Node, src: &str) -> Vec<Vec<Range>> {
+    let is = |field: &'static str| parent.field(field).is_some_and(|n| n.id() == child.id());
+    match parent.kind() {
+        "if_statement" if is("consequence") || is("alternative") => {
+            let Some(cond) = parent.field("condition") else {
+                return vec![];
+            };
+            let mut guard = vec![range(cond)];
+            guard.extend(declared_checks(parent, cond, src));
+            vec![guard]
+        }
+        "else_clause" => vec![],
+        "ternary_expression" if is("consequence") || is("alternative") => parent
+            .field("condition")
+            .map(|c| vec![range(c)])
+            .into_iter()
+            .collect(),
+        "binary_expression"
+            if is("right")
+                && parent
+                    .field("operator")
+                    .is_some_and(|o| matches!(text(o, src), "&&" | "||")) =>
+        {
+            parent
+                .field("left")
+                .map(|l| vec![range(l)])
+                .into_iter()
+                .collect()
+        }
+        "statement_block" | "program" | "switch_case" => {
+            // Early returns before the call: `if (!(await check(…))) return;`.
+            let mut out = Vec::new();
+            let mut prev = child.prev_named_sibling();
+            while let Some(s) = prev {
+                if s.kind() == "if_statement"
+                    && let Some(cond) = s.field("condition")
+                    && s.field("consequence").is_some_and(leaves)
+                {
+                    let mut guard = vec![range(cond)];
+                    guard.extend(declared_checks(s, cond, src));
+                    out.push(guard);
+                }
+                prev = s.prev_named_sibling();
+            }
+            out
+        }
+        _ => vec![],
+    }
+}
+
+/// Does this branch always leave the block (`return`, `throw`)?
+fn leaves(branch: Node) -> bool {
+    let last = if branch.kind() == "statement_block" {
+        let mut cursor = branch.walk();
+        branch.named_children(&mut cursor).last()
+    } else {
+        Some(branch)
+    };
+    last.is_some_and(|s| matches!(s.kind(), "return_statement" | "throw_statement"))
+}
+
+/// `const required = await check(…); if (required) …`: the initializers of
+/// the variables declared before `stmt` in its block that its condition names.
+fn declared_checks(stmt: Node, cond: Node, src: &str) -> Vec<Range> {
+    let names: Vec<&str> = super::descendants_pruned(cond, |_| true)
+        .into_iter()
+        .filter(|n| n.kind() == "identifier")
+        .map(|n| text(n, src))
+        .collect();
+    if names.is_empty() {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    let mut prev = stmt.prev_named_sibling();
+    while let Some(s) = prev {
+        if matches!(s.kind(), "lexical_declaration" | "variable_declaration") {
+            let mut cursor = s.walk();
+            for d in s.named_children(&mut cursor) {
+                if let (Some(name), Some(value)) = (d.field("name"), d.field("value"))
+                    && names.contains(&text(name, src))
+                {
+                    out.push(range(value));
+                }
+            }
+        }
+        prev = s.prev_named_sibling();
+    }
+    out
 }
 
 /// Decide the scope for the token call at `call`, given every action check in the file.
@@ -88,6 +267,9 @@ pub fn infer_scope(
     rules: &Table,
     scope_available: &dyn Fn(&str) -> bool,
 ) -> ScopeDecision {
+    if let Some(d) = guard_decision(call, checks, src, rules, scope_available) {
+        return d;
+    }
     let innermost = enclosing_function(call);
     let key = innermost.map(range);
     if let Some(d) = checks.decided.borrow().get(&key) {
@@ -142,6 +324,7 @@ fn decide_for_function(
                          @dynamic-labs/sdk-api-core does not declare"
                     ),
                     candidates: all_scopes(rules, scope_available),
+                    no_evidence: false,
                 };
             }
             ScopeDecision::Inferred { scope, call }
@@ -149,6 +332,7 @@ fn decide_for_function(
         0 => ScopeDecision::Uncertain {
             reason: "no MFAAction check and no sensitive call (export, sign) near the call".into(),
             candidates: all_scopes(rules, scope_available),
+            no_evidence: true,
         },
         _ => ScopeDecision::Uncertain {
             reason: format!(
@@ -160,6 +344,7 @@ fn decide_for_function(
                     .join(", ")
             ),
             candidates: scopes.into_iter().cloned().collect(),
+            no_evidence: false,
         },
     }
 }
@@ -188,6 +373,7 @@ fn decide_from_checks(
                         "the checked action is held in `{expr}`, not a literal MFAAction"
                     ),
                     candidates: all_scopes(rules, scope_available),
+                    no_evidence: false,
                 };
             }
         }
@@ -209,6 +395,7 @@ fn decide_from_checks(
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect(),
+            no_evidence: false,
         };
     }
     let (scope, label) = targets.into_iter().next().expect("at least one check");

@@ -3,6 +3,7 @@
 
 pub mod barrels;
 pub mod bindings;
+pub mod callers;
 pub mod exports;
 pub mod imports;
 pub mod infer;

@@ -143,6 +143,7 @@ fn fix(args: CheckArgs) -> Result<u8> {
         report: None,
         report_limit: crate::report::markdown::REPORT_LIMIT,
         no_bump: false,
+        decide: Vec::new(),
         typecheck: false,
         keep_broken: false,
         tsc: None,

@@ -43,6 +43,8 @@ pub fn run_then(
     let progress = !opts.quiet && std::io::stderr().is_terminal();
     let mut setup = setup(&opts, progress)?;
     setup.session.bump = !args.no_bump;
+    setup.session.decide = std::mem::take(&mut args.decide);
+    setup.session.scope_fixes |= args.interactive;
     let mut report = match crate::session::run(&|chain| setup.engine(chain), &setup.session) {
         Ok(r) => r,
         Err(e) => {
@@ -64,6 +66,19 @@ pub fn run_then(
     if args.interactive {
         let mut stderr = styled_stderr(opts.color);
         let mut stdin = std::io::stdin().lock();
+        // The scopes chosen at the undecided token calls are applied as
+        // --decide applies them: the run is made again with them.
+        let chosen = super::review::choose_scopes(&report, &mut stdin, &mut stderr);
+        if !chosen.is_empty() {
+            setup.session.decide.extend(chosen);
+            report = match crate::session::run(&|chain| setup.engine(chain), &setup.session) {
+                Ok(r) => r,
+                Err(e) => {
+                    io.error(e);
+                    return Ok(io.exit_code(EXIT_ERROR));
+                }
+            };
+        }
         let accepted = super::review::review(&report, &write, &mut stdin, &mut stderr);
         write.only = Some(accepted);
     }

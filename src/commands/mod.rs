@@ -181,6 +181,11 @@ pub fn setup(opts: &Options, progress: bool) -> Result<Setup> {
             },
             progress,
             bump: false,
+            decide: Vec::new(),
+            scope_fixes: matches!(
+                opts.format,
+                crate::cli::Format::Json | crate::cli::Format::Sarif
+            ),
         },
         rules,
         only: opts.only.clone(),

@@ -4,6 +4,7 @@
 //! depend on each other (a renamed call needs its import), so a hunk alone
 //! could leave the file broken.
 
+use crate::decisions::Decide;
 use crate::report::escape::{terminal, terminal_code, terminal_start};
 use crate::report::{Located, Report, diff};
 use crate::write::{GitState, WriteOptions, guard_refusal};
@@ -16,6 +17,88 @@ a - apply this change and every remaining one
 q - quit: apply none of the remaining changes (the accepted ones are written)
 ? - print this help
 ";
+
+const SCOPE_HELP: &str = "1, 2, … - give the call this scope
+s - skip this call (it stays as it is, reported)
+q - quit choosing scopes (the remaining calls stay as they are)
+? - print this help
+";
+
+/// Ask, at each token call stepup cannot give a scope (the findings with
+/// candidate scope fixes), which scope it needs: the choices, as `--decide`
+/// takes them. An answer that is not a choice (not even UTF-8) shows the
+/// help and is asked again; the end of input, `q`, or a terminal that fails
+/// ends the questions with the choices made so far.
+pub fn choose_scopes(report: &Report, input: &mut dyn BufRead, out: &mut dyn Write) -> Vec<Decide> {
+    let undecided: Vec<&Located> = report
+        .findings
+        .iter()
+        .filter(|f| f.is_active() && !f.scope_fixes.is_empty())
+        .collect();
+    let mut chosen = Vec::new();
+    let _ = ask_scopes(&undecided, input, out, &mut chosen);
+    chosen
+}
+
+fn ask_scopes(
+    undecided: &[&Located],
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    chosen: &mut Vec<Decide>,
+) -> std::io::Result<()> {
+    let prompt = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    for (n, f) in undecided.iter().enumerate() {
+        writeln!(
+            out,
+            "\n({}/{}) {}:{}: {}",
+            n + 1,
+            undecided.len(),
+            terminal_start(&f.path),
+            f.line,
+            terminal(&f.message)
+        )?;
+        for (i, fix) in f.scope_fixes.iter().enumerate() {
+            writeln!(out, "  {}) TokenScope.{}", i + 1, terminal(&fix.scope))?;
+        }
+        loop {
+            write!(
+                out,
+                "{}Scope for this call [1-{},s,q,?]?{} ",
+                prompt.render(),
+                f.scope_fixes.len(),
+                prompt.render_reset()
+            )?;
+            out.flush()?;
+            let mut bytes = Vec::new();
+            if input.read_until(b'\n', &mut bytes)? == 0 {
+                writeln!(out)?;
+                return Ok(());
+            }
+            let line = String::from_utf8(bytes).unwrap_or_default();
+            let answer = line.trim();
+            if let Some(fix) = answer
+                .parse::<usize>()
+                .ok()
+                .and_then(|k| k.checked_sub(1))
+                .and_then(|k| f.scope_fixes.get(k))
+            {
+                chosen.push(Decide {
+                    raw: format!("{}:{}={}", f.path, f.line, fix.scope),
+                    path: f.path.clone().into(),
+                    line: f.line,
+                    scope: fix.scope.clone(),
+                });
+                break;
+            }
+            match answer.chars().next().map(|c| c.to_ascii_lowercase()) {
+                Some('s') => break,
+                Some('q') => return Ok(()),
+                _ => write!(out, "{SCOPE_HELP}")?,
+            }
+        }
+    }
+    Ok(())
+}
 
 enum Answer {
     Yes,

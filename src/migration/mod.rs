@@ -14,6 +14,7 @@ pub mod token_call;
 use crate::analysis::NodeIndex;
 use crate::analysis::bindings::Bindings;
 use crate::analysis::suppressions::Suppressions;
+use crate::decisions::Decisions;
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::table::Table;
@@ -38,6 +39,17 @@ pub struct FileCtx<'t, 'a> {
     /// Does this specifier name a module of the project (relative, a
     /// tsconfig alias, a workspace package) that re-exports Dynamic's SDK?
     pub reexports_dynamic: &'a dyn Fn(&str) -> bool,
+    /// The project's sdk-api-core declarations are known (`scope_available`
+    /// then says exactly what they declare).
+    pub scopes_declared: bool,
+    /// Scopes decided outside the file, by the line a token call starts on.
+    pub decisions: Option<&'a Decisions>,
+    /// Checks of an action held in a variable that guard a token call whose
+    /// scope was decided: the call range and that scope (filled by `plan_file`).
+    pub paired_checks: std::cell::RefCell<std::collections::HashMap<(usize, usize), String>>,
+    /// Token calls whose scope nothing in the file tells, with the ways
+    /// callers in other modules reach them (filled while planning).
+    pub undecided: std::cell::RefCell<Vec<crate::analysis::callers::UndecidedSite>>,
 }
 
 impl FileCtx<'_, '_> {
@@ -85,6 +97,7 @@ impl Plan {
 pub fn plan_file(ctx: &FileCtx) -> Plan {
     let mut plan = Plan::default();
     let checks = token_call::action_checks(ctx);
+    token_call::pair_decided_checks(ctx, &checks);
     let ts = token_call::TokenScopeAccess::new(ctx);
     react::plan(ctx, &mut plan, &checks, &ts);
     js_sdk::plan(ctx, &mut plan, &checks, &ts);

@@ -5,11 +5,13 @@ use crate::analysis::Field;
 
 use super::FileCtx;
 use super::syntax::remove_list_items;
+use crate::analysis::callers::UndecidedSite;
 use crate::analysis::infer::{
     ActionCheck, ActionChecks, CheckedAction, ScopeDecision, function_range, infer_scope,
     scope_for_action,
 };
 use crate::analysis::{ObjectArg, call_args, pattern_entries, text, unwrap_parens};
+use crate::decisions::{DecisionUse, ScopeChoice};
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::table::{ClientChain, Table, TokenRule};
@@ -235,6 +237,7 @@ pub fn action_checks(ctx: &FileCtx) -> ActionChecks {
     let step_up = ctx.index.calls.iter().filter_map(|call| {
         step_up_check(*call, ctx, &step_up_members).map(|scope| ActionCheck {
             function: function_range(*call),
+            call: (call.start_byte(), call.end_byte()),
             action: CheckedAction::Scope(scope),
         })
     });
@@ -250,6 +253,7 @@ pub fn action_checks(ctx: &FileCtx) -> ActionChecks {
                 .value("mfaAction")?;
             Some(ActionCheck {
                 function: function_range(*call),
+                call: (call.start_byte(), call.end_byte()),
                 action: classify_action(value, ctx),
             })
         });
@@ -313,6 +317,28 @@ pub fn action_check_rewrite(
                 )),
                 None => Err(manual(no_scope_message(&action))),
             }
+        }
+        CheckedAction::Opaque(expr)
+            if let Some(scope) = ctx
+                .paired_checks
+                .borrow()
+                .get(&(call.start_byte(), call.end_byte())) =>
+        {
+            Ok((
+                vec![Edit::replace(
+                    pair.start_byte(),
+                    pair.end_byte(),
+                    format!("scope: {}", ts.scope(scope)),
+                )],
+                Finding::fixable(
+                    at,
+                    rule,
+                    format!(
+                        "{legacy}(`{expr}`) → {target}({{ scope: TokenScope.{scope} }}), the scope \
+                         decided for the token call it guards"
+                    ),
+                ),
+            ))
         }
         CheckedAction::Opaque(expr) | CheckedAction::Scope(expr) => Err(manual(format!(
             "the action is held in `{expr}`, not a literal MFAAction: choose the TokenScope by hand"
@@ -509,7 +535,8 @@ fn shape_edits(
 }
 
 /// The scope for the call, with an info finding when it was inferred from a
-/// guarded call; Err is the message when no scope is certain.
+/// guarded call or its callers; Err is the message when no scope is certain.
+/// A scope decided outside the file applies where none is certain here.
 fn choose_scope(
     call: Node,
     legacy: &str,
@@ -532,14 +559,124 @@ fn choose_scope(
             Ok((scope, Some(note)))
         }
         ScopeDecision::NoScope { action } => Err(no_scope_message(&action)),
-        ScopeDecision::Uncertain { reason, candidates } => Err(format!(
-            "cannot tell which scope {legacy} needs: {reason}; candidates: {}",
-            candidates
-                .iter()
-                .map(|c| format!("TokenScope.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
+        ScopeDecision::Uncertain {
+            reason,
+            candidates,
+            no_evidence,
+        } => {
+            let uncertain = format!(
+                "cannot tell which scope {legacy} needs: {reason}; candidates: {}",
+                candidates
+                    .iter()
+                    .map(|c| format!("TokenScope.{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            match decided_scope(call, ctx) {
+                Some(Ok((scope, evidence))) => Ok((
+                    scope,
+                    evidence.map(|e| Finding::info(call.start_byte(), "scope-inferred", e)),
+                )),
+                Some(Err(review)) => Err(review),
+                None => {
+                    let handles = if no_evidence {
+                        crate::analysis::callers::handles(call, ctx.src)
+                    } else {
+                        vec![]
+                    };
+                    ctx.undecided.borrow_mut().push(UndecidedSite {
+                        line: start_line(call),
+                        legacy: legacy.to_string(),
+                        handles,
+                        candidates,
+                    });
+                    Err(uncertain)
+                }
+            }
+        }
+    }
+}
+
+/// The 1-based line a node starts on, as `--decide` names it.
+pub fn start_line(node: Node) -> usize {
+    node.start_position().row + 1
+}
+
+/// The scope decided outside the file for an undecided call on its line:
+/// Ok with the evidence to report, Err with the message of a site that
+/// needs review; None when nothing usable was decided (a scope the project
+/// cannot use is recorded as refused).
+fn decided_scope(call: Node, ctx: &FileCtx) -> Option<Result<(String, Option<String>), String>> {
+    let decisions = ctx.decisions?;
+    let line = start_line(call);
+    match decisions.at(line)? {
+        ScopeChoice::Scope { scope, evidence } => {
+            if let Some(why) = unusable_scope(scope, ctx) {
+                decisions.record(line, DecisionUse::Refused(why));
+                return None;
+            }
+            decisions.record(line, DecisionUse::Applied);
+            Some(Ok((scope.clone(), evidence.clone())))
+        }
+        ScopeChoice::Review(message) => {
+            decisions.record(line, DecisionUse::Applied);
+            Some(Err(message.clone()))
+        }
+    }
+}
+
+/// Why the project cannot use `TokenScope.{scope}`, if it cannot.
+fn unusable_scope(scope: &str, ctx: &FileCtx) -> Option<String> {
+    let known = ctx
+        .table
+        .actions
+        .iter()
+        .any(|a| a.token_scope.as_deref() == Some(scope));
+    if !(ctx.scope_available)(scope) {
+        Some(format!(
+            "TokenScope.{scope} is not declared by the installed @dynamic-labs/sdk-api-core"
+        ))
+    } else if !known && !ctx.scopes_declared {
+        Some(format!(
+            "TokenScope.{scope} is not a scope stepup knows, and no installed \
+             @dynamic-labs/sdk-api-core declares the scopes to check it against"
+        ))
+    } else {
+        None
+    }
+}
+
+/// Before the planners run: the checks of an action held in a variable that
+/// guard a token call whose scope was decided outside the file get that
+/// scope too (`if (await check({ mfaAction: action })) await prompt(…)`).
+pub fn pair_decided_checks(ctx: &FileCtx, checks: &ActionChecks) {
+    let Some(decisions) = ctx.decisions.filter(|d| !d.is_empty()) else {
+        return;
+    };
+    let options = ctx.table.token_options();
+    let mut paired = ctx.paired_checks.borrow_mut();
+    for call in &ctx.index.calls {
+        let Some(ScopeChoice::Scope { scope, .. }) = decisions.at(start_line(*call)) else {
+            continue;
+        };
+        let asks_token = call_args(*call)
+            .first()
+            .and_then(|a| ObjectArg::from_node(unwrap_parens(*a), ctx.src))
+            .is_some_and(|o| options.iter().any(|k| o.get(k).is_some()));
+        if !asks_token
+            || unusable_scope(scope, ctx).is_some()
+            || !matches!(
+                infer_scope(*call, checks, ctx.src, ctx.table, ctx.scope_available),
+                ScopeDecision::Uncertain { .. }
+            )
+        {
+            continue;
+        }
+        for check in checks.guarding(*call, ctx.src) {
+            if matches!(check.action, CheckedAction::Opaque(_)) {
+                paired.insert(check.call, scope.clone());
+            }
+        }
     }
 }
 
@@ -598,6 +735,15 @@ pub fn result_use(call: Node, src: &str) -> Option<String> {
                 if parent
                     .field("condition")
                     .is_none_or(|c| c.id() != node.id()) =>
+            {
+                node = parent
+            }
+            // `guard && f()`: the right operand goes where the whole expression goes.
+            "binary_expression"
+                if parent.field("right").is_some_and(|r| r.id() == node.id())
+                    && parent
+                        .field("operator")
+                        .is_some_and(|o| matches!(text(o, src), "&&" | "||")) =>
             {
                 node = parent
             }

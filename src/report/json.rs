@@ -59,6 +59,7 @@ fn render(report: &Report) -> String {
                 "suppressed": f.suppressed.as_ref().map(|reason| json!({ "reason": reason })),
                 "edits": own,
                 "file_edits": indices,
+                "fixes": f.scope_fixes,
             })
         })
         .collect();

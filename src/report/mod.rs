@@ -50,6 +50,17 @@ pub struct Located {
     pub fingerprint: String,
     /// The `TokenScope` member the rewrite of a fixable finding chose.
     pub scope: Option<String>,
+    /// For a token call whose scope stepup cannot tell: the change each
+    /// candidate scope would make (JSON `fixes`, SARIF `fixes[]`).
+    pub scope_fixes: Vec<ScopeFix>,
+}
+
+/// The change that gives an undecided token call one candidate scope: the
+/// edits of the original text the file's rewrite would gain with it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeFix {
+    pub scope: String,
+    pub edits: Vec<edits::TextEdit>,
 }
 
 impl Located {

@@ -1,6 +1,6 @@
 //! `--format sarif`: SARIF 2.1.0, as GitHub code scanning reads it.
 
-use super::{Located, Printer, Report, edits};
+use super::{Located, Printer, Report, ScopeFix, edits};
 use crate::finding::Severity;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
@@ -94,6 +94,14 @@ fn render(report: &Report) -> String {
             {
                 result["fixes"] = json!([fix]);
             }
+            if !f.scope_fixes.is_empty() {
+                result["fixes"] = f
+                    .scope_fixes
+                    .iter()
+                    .map(|s| scope_fix(f, s))
+                    .collect::<Vec<_>>()
+                    .into();
+            }
             if let Some(reason) = &f.suppressed {
                 let kind = if reason.starts_with(super::BASELINE_REASON) {
                     "external"
@@ -142,6 +150,27 @@ pub fn uri(path: &str) -> String {
         }
     }
     out
+}
+
+/// One candidate scope of an undecided token call, as a SARIF fix.
+fn scope_fix(f: &Located, fix: &ScopeFix) -> Value {
+    json!({
+        "description": { "text": format!("Use TokenScope.{}", fix.scope) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "SRCROOT" },
+            "replacements": fix.edits.iter().map(replacement).collect::<Vec<_>>(),
+        }],
+    })
+}
+
+fn replacement(e: &edits::TextEdit) -> Value {
+    json!({
+        "deletedRegion": {
+            "startLine": e.start.line, "startColumn": e.start.column,
+            "endLine": e.end.line, "endColumn": e.end.column,
+        },
+        "insertedContent": { "text": e.replacement },
+    })
 }
 
 /// The rewrite of the lines of a fixable finding, as a SARIF fix: the

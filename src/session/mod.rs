@@ -1,20 +1,24 @@
 //! One run over the given paths: walk → read → prefilter → per-file work in
 //! parallel → the project checks → a `Report`. Knows no output format.
 
+pub mod callers;
 pub mod progress;
 pub mod walk;
 
 use crate::analysis::LineIndex;
 use crate::analysis::barrels;
+use crate::analysis::callers::UndecidedSite;
 use crate::analysis::protected::protected_actions;
 use crate::config::{self, Config, Loaded};
+use crate::decisions::{Decide, DecisionUse, Decisions, ScopeChoice};
 use crate::encoding;
 use crate::engine::{Engine, FileEnv, SourceOutcome, split_bom};
 use crate::finding::Severity;
 use crate::lang::Lang;
 use crate::report::fingerprint;
 use crate::report::{
-    Change, ConfigInfo, FileOutcome, Located, Problem, ProblemKind, Protected, Report, Summary,
+    Change, ConfigInfo, FileOutcome, Located, Problem, ProblemKind, Protected, Report, ScopeFix,
+    Summary, edits,
 };
 use crate::workspace::FsWorkspace;
 use crate::workspace::bump;
@@ -23,6 +27,7 @@ use crate::workspace::read::open_regular;
 use crate::workspace::resolve::{normalize, resolve_dots};
 use progress::Progress;
 use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,6 +51,13 @@ pub struct SessionOptions {
     /// Raise the SDK ranges in package.json files and catalogs (`migrate`
     /// without `--no-bump`).
     pub bump: bool,
+    /// `--decide PATH:LINE=SCOPE`: scopes a person chose for token calls
+    /// stepup cannot decide on.
+    pub decide: Vec<Decide>,
+    /// Work out, for each token call whose scope stepup cannot tell, the
+    /// change each candidate scope would make (only the formats that carry
+    /// them, and `-i`, need them: each is another run of the file).
+    pub scope_fixes: bool,
 }
 
 /// A source read from stdin, and the path it is treated as being at.
@@ -117,27 +129,46 @@ pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanErr
     let progress = Progress::start(targets.len(), opts.progress);
     let mut firsts = first_pass(&targets, &engines, &progress);
     learn_aliases(&mut engines, &workspace, &targets, &mut firsts);
+    let heads: Vec<callers::ImportHead> = firsts
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.head))
+        .collect();
     progress.next_pass(firsts.iter().filter(|f| f.candidate).count());
-    let files: Vec<FileOutcome> = {
-        let detectors: Vec<UseDetector> = engines
-            .0
-            .iter()
-            .map(|e| UseDetector::new(e.table()))
-            .collect();
-        targets
-            .par_iter()
-            .zip(firsts.into_par_iter())
-            .filter(|(_, first)| first.candidate)
-            .map(|(t, first)| {
-                let detector = &detectors[t.config.map_or(0, |i| i + 1)];
-                let outcome =
-                    process_file(engines.of(t.config), &workspace, detector, t, first.bytes);
-                progress.tick();
-                outcome
-            })
-            .collect()
+    let detectors: Vec<UseDetector> = engines
+        .0
+        .iter()
+        .map(|e| UseDetector::new(e.table()))
+        .collect();
+    let per_file = PerFile {
+        engines: &engines,
+        detectors: &detectors,
+        workspace: &workspace,
+        targets: &targets,
     };
+    let decided = decisions_by_file(&opts.decide)?;
+    let processed: Vec<Processed> = targets
+        .par_iter()
+        .zip(firsts.into_par_iter())
+        .enumerate()
+        .filter(|(_, (_, first))| first.candidate)
+        .map(|(i, (t, first))| {
+            let decisions = decided
+                .get(&normalize(&t.path))
+                .cloned()
+                .map(Decisions::new);
+            let (outcome, undecided) = per_file.process(i, first.bytes, decisions.as_ref());
+            progress.tick();
+            (i, outcome, decisions, undecided)
+        })
+        .collect();
     progress.finish();
+    check_decisions(&opts.decide, &processed)?;
+    let files = second_pass(&per_file, &heads, &decided, processed);
+    let files = if opts.scope_fixes {
+        scope_fixes(&per_file, files)
+    } else {
+        files.into_iter().map(|(_, f, _)| f).collect()
+    };
     let mut report = Report {
         summary: Summary {
             files_scanned: targets.len(),
@@ -206,6 +237,205 @@ pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanErr
     report.tally();
     report.summary.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
+}
+
+/// What running the engine on one target needs: the engine and use
+/// detector of the config that governs it, and the project.
+struct PerFile<'r> {
+    engines: &'r Engines,
+    detectors: &'r [UseDetector],
+    workspace: &'r FsWorkspace,
+    targets: &'r [Target],
+}
+
+impl PerFile<'_> {
+    /// Run the engine on target `i` (its bytes when pass 1 kept them) with
+    /// the scopes decided for it.
+    fn process(
+        &self,
+        i: usize,
+        kept: Option<Vec<u8>>,
+        decisions: Option<&Decisions>,
+    ) -> (FileOutcome, Vec<UndecidedSite>) {
+        let t = &self.targets[i];
+        process_file(
+            self.engines.of(t.config),
+            self.workspace,
+            &self.detectors[t.config.map_or(0, |c| c + 1)],
+            t,
+            kept,
+            decisions,
+        )
+    }
+}
+
+/// A candidate after pass 1: its index among the targets, its outcome, the
+/// `--decide` scopes it was given, its token calls that callers may decide.
+type Processed = (usize, FileOutcome, Option<Decisions>, Vec<UndecidedSite>);
+
+/// The scopes the callers of wrappers give (see `callers`): the files that
+/// hold such token calls are run through the engine again with them, as
+/// with a `--decide` (which wins on the same line).
+fn second_pass(
+    per_file: &PerFile,
+    heads: &[callers::ImportHead],
+    decided: &HashMap<PathBuf, BTreeMap<usize, ScopeChoice>>,
+    processed: Vec<Processed>,
+) -> Vec<(usize, FileOutcome, Vec<UndecidedSite>)> {
+    let sites: Vec<callers::Site> = processed
+        .iter()
+        .flat_map(|(_, f, _, undecided)| {
+            let path = normalize(&f.path);
+            undecided
+                .iter()
+                .filter(|site| !site.handles.is_empty())
+                .map(move |site| callers::Site {
+                    path: path.clone(),
+                    site: site.clone(),
+                })
+        })
+        .collect();
+    let from_callers = if sites.is_empty() {
+        HashMap::new()
+    } else {
+        callers::decide(
+            &sites,
+            per_file.targets,
+            heads,
+            per_file.workspace,
+            per_file.engines.of(None).table(),
+        )
+    };
+    processed
+        .into_par_iter()
+        .map(|(i, f, _, undecided)| {
+            let path = normalize(&f.path);
+            let Some(inferred) = from_callers.get(&path) else {
+                return (i, f, undecided);
+            };
+            let mut by_line = inferred.clone();
+            by_line.extend(decided.get(&path).cloned().unwrap_or_default());
+            let decisions = Decisions::new(by_line);
+            let (f, undecided) = per_file.process(i, None, Some(&decisions));
+            (i, f, undecided)
+        })
+        .collect()
+}
+
+/// For each token call still undecided, the change each candidate scope
+/// would make: the file run again with that scope decided, less what the
+/// file's own rewrite already changes. Only the few files with such a call
+/// are run again.
+fn scope_fixes(
+    per_file: &PerFile,
+    files: Vec<(usize, FileOutcome, Vec<UndecidedSite>)>,
+) -> Vec<FileOutcome> {
+    files
+        .into_par_iter()
+        .map(|(i, mut f, undecided)| {
+            let Some(original) = f.original.clone().filter(|_| !undecided.is_empty()) else {
+                return f;
+            };
+            let base: Vec<edits::TextEdit> = match &f.change {
+                Some(c) => edits::hunks(&original, &c.rewritten)
+                    .into_iter()
+                    .map(|h| h.edit)
+                    .collect(),
+                None => vec![],
+            };
+            for site in &undecided {
+                let Some(finding) = f.findings.iter().position(|l| {
+                    l.line == site.line
+                        && !l.fixable
+                        && l.message.contains("cannot tell which scope")
+                }) else {
+                    continue;
+                };
+                let mut fixes = Vec::new();
+                for scope in &site.candidates {
+                    let choice = ScopeChoice::Scope {
+                        scope: scope.clone(),
+                        evidence: None,
+                    };
+                    let decisions = Decisions::new(BTreeMap::from([(site.line, choice)]));
+                    let (alt, _) =
+                        per_file.process(i, Some(original.clone().into_bytes()), Some(&decisions));
+                    let Some(change) = alt.change else { continue };
+                    let edits: Vec<edits::TextEdit> = edits::hunks(&original, &change.rewritten)
+                        .into_iter()
+                        .map(|h| h.edit)
+                        .filter(|e| !base.contains(e))
+                        .collect();
+                    if !edits.is_empty() {
+                        fixes.push(ScopeFix {
+                            scope: scope.clone(),
+                            edits,
+                        });
+                    }
+                }
+                f.findings[finding].scope_fixes = fixes;
+            }
+            f
+        })
+        .collect()
+}
+
+/// The `--decide` scopes of each file (by its absolute path), by line. Two
+/// different scopes for one line are a usage error.
+fn decisions_by_file(
+    decide: &[Decide],
+) -> Result<HashMap<PathBuf, BTreeMap<usize, ScopeChoice>>, ScanError> {
+    let mut out: HashMap<PathBuf, BTreeMap<usize, ScopeChoice>> = HashMap::new();
+    for d in decide {
+        let choice = ScopeChoice::Scope {
+            scope: d.scope.clone(),
+            evidence: None,
+        };
+        let lines = out.entry(normalize(&d.path)).or_default();
+        if let Some(before) = lines.insert(d.line, choice.clone())
+            && before != choice
+        {
+            return Err(ScanError(format!(
+                "--decide {}: another --decide gives line {} of {} another scope",
+                d.raw,
+                d.line,
+                d.path.display()
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Every `--decide` must have given its scope to a token call stepup could
+/// not decide on, and name a scope the project's SDK declares: else the
+/// run is a usage error naming each that did not.
+fn check_decisions(decide: &[Decide], processed: &[Processed]) -> Result<(), ScanError> {
+    if decide.is_empty() {
+        return Ok(());
+    }
+    let uses: HashMap<PathBuf, BTreeMap<usize, DecisionUse>> = processed
+        .iter()
+        .filter_map(|(_, f, d, _)| Some((normalize(&f.path), d.as_ref()?.uses())))
+        .collect();
+    let mut errors = Vec::new();
+    for d in decide {
+        let path = normalize(&d.path);
+        let why = match uses.get(&path).map(|u| u.get(&d.line)) {
+            Some(Some(DecisionUse::Applied)) => continue,
+            Some(Some(DecisionUse::Refused(why))) => why.clone(),
+            Some(None) => format!(
+                "no token call whose scope stepup cannot tell starts on line {}",
+                d.line
+            ),
+            None => "the file is not among the scanned files that use Dynamic's MFA API".into(),
+        };
+        errors.push(format!("--decide {}: {why}", d.raw));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ScanError(errors.join("\n")))
+    }
 }
 
 /// A project file outside the walk (a tsconfig, a package.json under
@@ -342,12 +572,16 @@ struct FirstPass {
     barrel_shaped: bool,
     /// A candidate's bytes, kept for pass 2 while they fit the budget.
     bytes: Option<Vec<u8>>,
+    /// The file's import section, for finding the callers of wrappers
+    /// without reading every file again.
+    head: callers::ImportHead,
 }
 
 /// Read each file once (never one over the size limit: its size is checked
 /// first) and test it against the prefilter.
 fn first_pass(targets: &[Target], engines: &Engines, progress: &Progress) -> Vec<FirstPass> {
     let kept_total = AtomicUsize::new(0);
+    let head_total = AtomicUsize::new(0);
     targets
         .par_iter()
         .map(|t| {
@@ -364,6 +598,7 @@ fn first_pass(targets: &[Target], engines: &Engines, progress: &Progress) -> Vec
                         candidate: true,
                         barrel_shaped: false,
                         bytes: None,
+                        head: callers::ImportHead::Unknown,
                     };
                 }
                 let scan = encoding::scannable(&buf);
@@ -374,6 +609,7 @@ fn first_pass(targets: &[Target], engines: &Engines, progress: &Progress) -> Vec
                     candidate,
                     barrel_shaped: candidate && looks_like_barrel(&scan),
                     bytes: keep.then(|| buf.to_vec()),
+                    head: callers::ImportHead::of(&buf, &head_total),
                 }
             });
             progress.tick();
@@ -473,7 +709,8 @@ fn process_file(
     detector: &UseDetector,
     t: &Target,
     kept: Option<Vec<u8>>,
-) -> FileOutcome {
+    decisions: Option<&Decisions>,
+) -> (FileOutcome, Vec<UndecidedSite>) {
     let mut outcome = FileOutcome {
         path: t.path.clone(),
         display: t.display.clone(),
@@ -488,11 +725,11 @@ fn process_file(
         protected: Vec::new(),
     };
     let Some(lang) = Lang::from_path(&t.path) else {
-        return outcome;
+        return (outcome, vec![]);
     };
     let (text, utf16) = match source_text(engine, t, kept) {
         Ok(decoded) => decoded,
-        Err(kind) => return skipped(outcome, kind),
+        Err(kind) => return (skipped(outcome, kind), vec![]),
     };
     let path = normalize(&t.path);
     let mock = manual_mock_of(&path, engine.table());
@@ -501,8 +738,10 @@ fn process_file(
         dir: path.parent().unwrap_or(Path::new("/")),
         workspace: &scoped,
         manual_mock_of: mock.as_deref(),
+        decisions,
     };
-    let result = engine.process(&text, lang, &env);
+    let mut result = engine.process(&text, lang, &env);
+    let undecided = std::mem::take(&mut result.undecided);
     outcome.has_dynamic_import = result.has_dynamic_import;
     outcome.needs_api_core = result.needs_api_core;
     outcome.findings = locate(&result, &text, &t.display, t.config);
@@ -533,7 +772,7 @@ fn process_file(
     if !outcome.findings.is_empty() || outcome.change.is_some() {
         outcome.original = Some(text);
     }
-    outcome
+    (outcome, undecided)
 }
 
 /// The step-up requests of a file's text as migrated, with their lines.
@@ -662,6 +901,7 @@ fn locate(
                 suppressed: f.suppressed.clone(),
                 config,
                 scope: f.scope.clone(),
+                scope_fixes: vec![],
             }
         })
         .collect()
@@ -679,8 +919,6 @@ fn code_of(body: &str, offset: usize, end: usize) -> String {
     body.get(offset..end).unwrap_or_default().to_string()
 }
 
-/// The package.json checks, with the files that need sdk-api-core: each
-/// package.json under the rules of the config that governs it.
 /// What the project checks need of the analysed files.
 fn sources_of(report: &Report) -> Vec<SourceUse> {
     report
@@ -779,6 +1017,7 @@ fn bump_dependencies(
                 fixable: false,
                 message: l.message,
                 suppressed: None,
+                scope_fixes: vec![],
             }),
             None => {}
         }
@@ -830,6 +1069,7 @@ fn project_checks(
                     message: f.message,
                     suppressed: None,
                     scope: None,
+                    scope_fixes: vec![],
                     config,
                 }),
         );
