@@ -22,6 +22,7 @@ use crate::workspace::resolve::normalize;
 use ignore::overrides::{Override, OverrideBuilder};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -213,7 +214,10 @@ pub struct ConfigSet {
 #[derive(Debug, Default)]
 struct State {
     /// Folder (absolute, normalised) → the config governing its files.
-    dirs: HashMap<PathBuf, Option<usize>>,
+    /// Keyed by the path's bytes with a fast hash: `Path`'s own hash splits
+    /// the path into components, and this is looked up for every entry of
+    /// the walk (a third of a clean run's instructions on a large tree).
+    dirs: HashMap<OsString, Option<usize>, rustc_hash::FxBuildHasher>,
     loaded: Vec<Loaded>,
     errors: Vec<String>,
 }
@@ -302,7 +306,7 @@ impl ConfigSet {
     }
 
     fn for_dir(&self, dir: &Path) -> Option<usize> {
-        if let Some(found) = self.read().dirs.get(dir) {
+        if let Some(found) = self.read().dirs.get(dir.as_os_str()) {
             return *found;
         }
         let candidate = dir.join(FILE_NAME);
@@ -314,7 +318,11 @@ impl ConfigSet {
             dir.parent().and_then(|up| self.for_dir(up))
         };
         // Two threads may reach a folder at once: the first answer stays.
-        *self.lock().dirs.entry(dir.to_path_buf()).or_insert(found)
+        *self
+            .lock()
+            .dirs
+            .entry(dir.as_os_str().to_owned())
+            .or_insert(found)
     }
 
     /// Load the config file of `dir`; a bad one is remembered (the run ends
@@ -329,19 +337,19 @@ impl ConfigSet {
             self.loaded(config, parent)
         });
         let mut state = self.lock();
-        if let Some(known) = state.dirs.get(dir) {
+        if let Some(known) = state.dirs.get(dir.as_os_str()) {
             return *known;
         }
         match result {
             Ok(loaded) => {
                 state.loaded.push(loaded);
                 let index = state.loaded.len() - 1;
-                state.dirs.insert(dir.to_path_buf(), Some(index));
+                state.dirs.insert(dir.as_os_str().to_owned(), Some(index));
                 Some(index)
             }
             Err(e) => {
                 state.errors.push(e.to_string());
-                state.dirs.insert(dir.to_path_buf(), None);
+                state.dirs.insert(dir.as_os_str().to_owned(), None);
                 None
             }
         }
