@@ -222,6 +222,22 @@ struct State {
     errors: Vec<String>,
 }
 
+/// `dir/name` by concatenation (`Path::join` splits the path to place the
+/// separator, and this runs twice for every folder of the walk).
+fn in_dir(dir: &Path, name: &str) -> PathBuf {
+    let dir = dir.as_os_str();
+    let mut path = OsString::with_capacity(dir.len() + 1 + name.len());
+    path.push(dir);
+    if !dir
+        .as_encoded_bytes()
+        .ends_with(std::path::MAIN_SEPARATOR_STR.as_bytes())
+    {
+        path.push(std::path::MAIN_SEPARATOR_STR);
+    }
+    path.push(name);
+    PathBuf::from(path)
+}
+
 impl ConfigSet {
     /// Find the nearest `stepup.toml` of each file. `flags_include` /
     /// `flags_exclude`: the command line gives its own glob lists, which
@@ -309,10 +325,10 @@ impl ConfigSet {
         if let Some(found) = self.read().dirs.get(dir.as_os_str()) {
             return *found;
         }
-        let candidate = dir.join(FILE_NAME);
+        let candidate = in_dir(dir, FILE_NAME);
         let found = if candidate.is_file() {
             self.load_at(dir, &candidate)
-        } else if dir.join(".git").exists() {
+        } else if in_dir(dir, ".git").exists() {
             None
         } else {
             dir.parent().and_then(|up| self.for_dir(up))
@@ -422,6 +438,26 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_dir_is_join() {
+        for dir in [
+            "/",
+            "/repo",
+            "/repo/apps/web",
+            "/repo/dir.with.dots",
+            "rel/dir",
+            "/trailing/",
+        ] {
+            let dir = Path::new(dir);
+            assert_eq!(in_dir(dir, FILE_NAME), dir.join(FILE_NAME), "{dir:?}");
+            assert_eq!(
+                in_dir(dir, FILE_NAME).as_os_str(),
+                dir.join(FILE_NAME).as_os_str(),
+                "{dir:?}"
+            );
+        }
+    }
 
     #[test]
     fn settings_and_records() {
