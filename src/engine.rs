@@ -8,7 +8,7 @@ use crate::analysis::barrels::Workspace;
 use crate::analysis::bindings::Bindings;
 use crate::analysis::callers::UndecidedSite;
 use crate::analysis::suppressions::{Scope, Suppressions};
-use crate::analysis::{NodeIndex, descendants_touching, string_value};
+use crate::analysis::{NodeIndex, string_value};
 use crate::decisions::Decisions;
 use crate::edit::{self, Edit};
 use crate::finding::Finding;
@@ -75,6 +75,8 @@ pub struct Engine {
     /// Bytes without which a file that imports the SDK has nothing to migrate.
     rule_filter: AhoCorasick,
     aliases: Vec<String>,
+    /// The aliases alone: what makes a file the base prefilter let go a candidate.
+    alias_filter: Option<AhoCorasick>,
 }
 
 impl Engine {
@@ -85,6 +87,7 @@ impl Engine {
             prefilter,
             rule_filter,
             aliases: Vec::new(),
+            alias_filter: None,
         }
     }
 
@@ -98,6 +101,16 @@ impl Engine {
         self.aliases.sort();
         self.aliases.dedup();
         (self.prefilter, self.rule_filter) = build_prefilters(&self.table, &self.aliases);
+        let aliases: Vec<&str> = self.aliases.iter().map(String::as_str).collect();
+        self.alias_filter = (!aliases.is_empty()).then(|| literal_search(&aliases));
+    }
+
+    /// Does a file name one of the aliases? For a file the base prefilter
+    /// let go, the same answer as `is_candidate`, for a fraction of the search.
+    pub fn names_alias(&self, bytes: &[u8]) -> bool {
+        self.alias_filter
+            .as_ref()
+            .is_some_and(|f| f.is_match(bytes))
     }
 
     /// Would a file the base prefilter let go be a candidate with these aliases?
@@ -159,7 +172,7 @@ impl Engine {
         let suppressions = Suppressions::collect(tree.root_node(), src, &|rule| {
             self.table.rule_info(rule).is_some()
         });
-        let mut out = self.run_rules(bom, src, lang, env, &tree, &suppressions);
+        let mut out = self.run_rules(bom, src, lang, env, tree, &suppressions);
         self.settle(&mut out.findings, &suppressions);
         out
     }
@@ -170,7 +183,7 @@ impl Engine {
         src: &str,
         lang: Lang,
         env: &FileEnv,
-        tree: &tree_sitter::Tree,
+        tree: tree_sitter::Tree,
         suppressions: &Suppressions,
     ) -> SourceOutcome {
         let root = tree.root_node();
@@ -200,8 +213,7 @@ impl Engine {
             Some(declared) => declared.contains(scope),
             None => !self.table.scope_needs_declaration(scope),
         };
-        let nodes = descendants_touching(root, &self.marks(src, &bindings));
-        let index = NodeIndex::build(&nodes, &tree.language());
+        let index = NodeIndex::touching(root, &self.marks(src, &bindings));
         let reexports_dynamic = |spec: &str| {
             crate::analysis::barrels::reexports_dynamic(env.workspace, &self.table, env.dir, spec)
         };
@@ -227,6 +239,9 @@ impl Engine {
         }
         let mut plan = migration::plan_file(&ctx);
         out.undecided = ctx.undecided.take();
+        // The analysis of the tree is done: only the tree itself goes on, to
+        // the rewrite, which frees it before it parses the result.
+        drop(index);
         plan.findings
             .extend(self.unresolved_imports(&bindings, src, env));
         out.findings = std::mem::take(&mut plan.findings);
@@ -407,13 +422,13 @@ impl Engine {
         src: &str,
         lang: Lang,
         env: &FileEnv,
-        tree: &tree_sitter::Tree,
+        tree: tree_sitter::Tree,
         bindings: &Bindings,
         plan: &Plan,
     ) -> Result<String, String> {
-        let errors_before = syntax_error_count(tree);
+        let errors_before = syntax_error_count(&tree);
         if errors_before > 0 {
-            let broken = error_ranges(tree);
+            let broken = error_ranges(&tree);
             let touches = plan
                 .edits
                 .iter()
@@ -437,7 +452,7 @@ impl Engine {
         );
         let out = splice(&middle, &import_edits, "import ")?;
         let errors_after =
-            syntax_error_count(&lang.reparse(&mid_tree, &middle, &import_edits, &out));
+            syntax_error_count(&lang.reparse(mid_tree, &middle, &import_edits, &out));
         if errors_after > errors_before {
             return Err(format!(
                 "the rewrite would introduce syntax errors ({errors_before} before, {errors_after} after)"

@@ -38,9 +38,11 @@ impl Lang {
 
     /// Parse `new_src`, the text of `old` after `edits` (in `old_src`'s
     /// offsets): tree-sitter reuses every subtree the edits did not touch.
+    /// The old tree is taken: edited in place, or freed before a fresh parse,
+    /// so that two whole trees of a large file are never held at once.
     pub fn reparse(
         self,
-        old: &tree_sitter::Tree,
+        old: tree_sitter::Tree,
         old_src: &str,
         edits: &[crate::edit::Edit],
         new_src: &str,
@@ -48,9 +50,10 @@ impl Lang {
         // Each edit of a tree costs a walk of its spine: past a few dozen
         // edits a fresh parse (linear in the text) is cheaper.
         if edits.len() > 64 {
+            drop(old);
             return self.parse(new_src);
         }
-        let mut tree = old.clone();
+        let mut tree = old;
         let mut sorted: Vec<&crate::edit::Edit> = edits.iter().collect();
         sorted.sort_by_key(|e| std::cmp::Reverse((e.start, e.end)));
         sorted.dedup_by(|a, b| a == b);
@@ -176,7 +179,7 @@ mod tests {
         ];
         let out = apply(src, &edits).unwrap();
         let old = Lang::Tsx.parse(src);
-        let incremental = Lang::Tsx.reparse(&old, src, &edits, &out);
+        let incremental = Lang::Tsx.reparse(old, src, &edits, &out);
         assert_eq!(
             incremental.root_node().to_sexp(),
             Lang::Tsx.parse(&out).root_node().to_sexp()

@@ -71,19 +71,21 @@ pub fn descendants_pruned<'t>(root: Node<'t>, enter: impl Fn(Node<'t>) -> bool) 
 }
 
 /// The nodes whose byte range holds one of `marks` (sorted offsets), with
-/// their ancestors, in source order: subtrees without a mark are skipped.
-pub fn descendants_touching<'t>(root: Node<'t>, marks: &[usize]) -> Vec<Node<'t>> {
+/// their ancestors, in source order (subtrees without a mark are skipped),
+/// each handed to `visit` as it is reached: on a large file most of the
+/// tree touches a mark, and a list of it would cost a good part of the
+/// tree's memory again.
+pub fn visit_touching<'t>(root: Node<'t>, marks: &[usize], mut visit: impl FnMut(Node<'t>)) {
     let touches = |n: Node| {
         let i = marks.partition_point(|&m| m < n.start_byte());
         i < marks.len() && marks[i] < n.end_byte()
     };
-    let mut out = Vec::new();
     if !touches(root) {
-        return out;
+        return;
     }
     let mut cursor = root.walk();
     'walk: loop {
-        out.push(cursor.node());
+        visit(cursor.node());
         if cursor.goto_first_child() {
             loop {
                 if touches(cursor.node()) {
@@ -106,7 +108,6 @@ pub fn descendants_touching<'t>(root: Node<'t>, marks: &[usize]) -> Vec<Node<'t>
             }
         }
     }
-    out
 }
 
 /// The nodes of one file grouped by the kinds the rules look for, found in
@@ -125,36 +126,69 @@ pub struct NodeIndex<'t> {
 
 impl<'t> NodeIndex<'t> {
     pub fn build(nodes: &[Node<'t>], language: &tree_sitter::Language) -> NodeIndex<'t> {
-        let id = |kind: &str| language.id_for_node_kind(kind, true);
-        let (call, declarator, member, pair) = (
-            id("call_expression"),
-            id("variable_declarator"),
-            id("member_expression"),
-            id("pair"),
-        );
-        let (pair_pattern, shorthand_pattern, as_expression) = (
-            id("pair_pattern"),
-            id("shorthand_property_identifier_pattern"),
-            id("as_expression"),
-        );
-        let mut index = NodeIndex::default();
+        let mut index = Indexer::new(language);
         for &n in nodes {
-            let k = n.kind_id();
-            if k == call {
-                index.calls.push(n);
-            } else if k == declarator {
-                index.declarators.push(n);
-            } else if k == member {
-                index.members.push(n);
-            } else if k == pair {
-                index.pairs.push(n);
-            } else if k == pair_pattern || k == shorthand_pattern {
-                index.pattern_props.push(n);
-            } else if k == as_expression {
-                index.as_expressions.push(n);
-            }
+            index.add(n);
         }
-        index
+        index.index
+    }
+
+    /// The index of the nodes `visit_touching` reaches, built in the walk.
+    pub fn touching(root: Node<'t>, marks: &[usize]) -> NodeIndex<'t> {
+        let mut index = Indexer::new(&root.language());
+        visit_touching(root, marks, |n| index.add(n));
+        index.index
+    }
+}
+
+/// Sorts nodes into a `NodeIndex` by numeric kind id.
+struct Indexer<'t> {
+    ids: [u16; 7],
+    index: NodeIndex<'t>,
+}
+
+impl<'t> Indexer<'t> {
+    fn new(language: &tree_sitter::Language) -> Indexer<'t> {
+        let id = |kind: &str| language.id_for_node_kind(kind, true);
+        Indexer {
+            ids: [
+                id("call_expression"),
+                id("variable_declarator"),
+                id("member_expression"),
+                id("pair"),
+                id("pair_pattern"),
+                id("shorthand_property_identifier_pattern"),
+                id("as_expression"),
+            ],
+            index: NodeIndex::default(),
+        }
+    }
+
+    fn add(&mut self, n: Node<'t>) {
+        let [
+            call,
+            declarator,
+            member,
+            pair,
+            pair_pattern,
+            shorthand_pattern,
+            as_expression,
+        ] = self.ids;
+        let index = &mut self.index;
+        let k = n.kind_id();
+        if k == call {
+            index.calls.push(n);
+        } else if k == declarator {
+            index.declarators.push(n);
+        } else if k == member {
+            index.members.push(n);
+        } else if k == pair {
+            index.pairs.push(n);
+        } else if k == pair_pattern || k == shorthand_pattern {
+            index.pattern_props.push(n);
+        } else if k == as_expression {
+            index.as_expressions.push(n);
+        }
     }
 }
 

@@ -577,6 +577,11 @@ struct FirstPass {
     head: callers::ImportHead,
 }
 
+thread_local! {
+    /// One buffer per thread: most files are read, tested and dropped.
+    static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Read each file once (never one over the size limit: its size is checked
 /// first) and test it against the prefilter.
 fn first_pass(targets: &[Target], engines: &Engines, progress: &Progress) -> Vec<FirstPass> {
@@ -585,10 +590,6 @@ fn first_pass(targets: &[Target], engines: &Engines, progress: &Progress) -> Vec
     targets
         .par_iter()
         .map(|t| {
-            // One buffer per thread: most files are read, tested and dropped.
-            thread_local! {
-                static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-            }
             let first = BUF.with(|buf| {
                 let mut buf = buf.borrow_mut();
                 buf.clear();
@@ -682,17 +683,20 @@ fn learn_aliases(
     if !engines.0.iter().any(|e| e.aliases_widen_prefilter()) {
         return;
     }
+    // A file pass 1 let go is a candidate now if it names an alias: only
+    // the aliases are searched for, in the thread's buffer.
     let engines = &*engines;
     firsts
         .par_iter_mut()
         .zip(targets)
         .filter(|(f, _)| !f.candidate)
         .for_each(|(f, t)| {
-            let mut buf = Vec::new();
-            f.candidate = read_source(t, &mut buf).is_ok()
-                && engines
-                    .of(t.config)
-                    .is_candidate(&encoding::scannable(&buf));
+            f.candidate = BUF.with(|buf| {
+                let mut buf = buf.borrow_mut();
+                buf.clear();
+                read_source(t, &mut buf).is_ok()
+                    && engines.of(t.config).names_alias(&encoding::scannable(&buf))
+            });
         });
 }
 

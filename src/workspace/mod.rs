@@ -17,18 +17,23 @@ use read::read_text;
 use resolve::{Resolver, normalize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A module read for its re-exports is a source file: the sources' limit.
 const MAX_MODULE_BYTES: u64 = 1024 * 1024;
 
 type Cache<T> = Mutex<HashMap<PathBuf, Option<Arc<T>>>>;
 
+/// A cache whose entries are loaded once even when threads ask for the same
+/// key at once: the second waits for the first's load instead of repeating
+/// it (a barrel's modules, parsed for each of its importers in parallel).
+type OnceCache<T> = Mutex<HashMap<PathBuf, Arc<OnceLock<Option<Arc<T>>>>>>;
+
 /// The project on disk.
 #[derive(Default)]
 pub struct FsWorkspace {
     resolver: Resolver,
-    modules: Cache<ModuleExports>,
+    modules: OnceCache<ModuleExports>,
     token_scopes: Cache<HashSet<String>>,
     /// Modules whose text has (or may have) an `export *` line.
     starred: Mutex<HashMap<PathBuf, bool>>,
@@ -101,16 +106,16 @@ impl Workspace for FileWorkspace<'_> {
     }
 }
 
-fn cached<T>(cache: &Cache<T>, key: &Path, load: impl FnOnce() -> Option<T>) -> Option<Arc<T>> {
-    if let Some(hit) = cache.lock().expect("cache lock").get(key) {
-        return hit.clone();
-    }
-    let value = load().map(Arc::new);
-    cache
-        .lock()
-        .expect("cache lock")
-        .insert(key.to_path_buf(), value.clone());
-    value
+fn cached<T>(cache: &OnceCache<T>, key: &Path, load: impl FnOnce() -> Option<T>) -> Option<Arc<T>> {
+    let cell = {
+        let mut cache = cache.lock().expect("cache lock");
+        match cache.get(key) {
+            Some(cell) => cell.clone(),
+            None => cache.entry(key.to_path_buf()).or_default().clone(),
+        }
+    };
+    // Loaded outside the map's lock: other keys are not held up.
+    cell.get_or_init(|| load().map(Arc::new)).clone()
 }
 
 impl Workspace for FsWorkspace {
@@ -217,7 +222,31 @@ pub fn token_scope_members(text: &str) -> HashSet<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::may_star_export;
+    use super::{OnceCache, cached, may_star_export};
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    #[test]
+    fn threads_asking_for_one_module_at_once_load_it_once() {
+        let cache: OnceCache<usize> = Mutex::default();
+        let loads = std::sync::atomic::AtomicUsize::new(0);
+        let start = std::sync::Barrier::new(4);
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    start.wait();
+                    let got = cached(&cache, Path::new("/p/index.ts"), || {
+                        loads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        // A parse takes a while: the others ask meanwhile.
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                        Some(7)
+                    });
+                    assert_eq!(got.as_deref(), Some(&7));
+                });
+            }
+        });
+        assert_eq!(loads.into_inner(), 1);
+    }
 
     #[test]
     fn star_exports_are_told_from_text() {
