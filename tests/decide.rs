@@ -48,6 +48,13 @@ fn decide_rewrites_the_call_with_the_scope_given_as_wire_value_or_member() {
         );
         assert!(stdout.contains("+import { TokenScope } from '@dynamic-labs/sdk-api-core';"));
         assert!(!stderr.contains("cannot tell which scope"), "{stderr}");
+        // The report keeps a trace of the scope a person gave, to confirm.
+        assert!(
+            stderr.contains(&format!(
+                "info  scope-inferred  scope TokenScope.Walletsign given with --decide src/Guard.tsx:6={scope}"
+            )),
+            "{stderr}"
+        );
     }
     // Without it, the call is only reported.
     let (code, stdout, stderr) = migrate(dir.path(), &[]);

@@ -387,9 +387,14 @@ fn decisions_by_file(
 ) -> Result<HashMap<PathBuf, BTreeMap<usize, ScopeChoice>>, ScanError> {
     let mut out: HashMap<PathBuf, BTreeMap<usize, ScopeChoice>> = HashMap::new();
     for d in decide {
+        // Said as an item to confirm, as an inferred scope is: the report
+        // keeps a trace of every scope a person gave.
         let choice = ScopeChoice::Scope {
             scope: d.scope.clone(),
-            evidence: None,
+            evidence: Some(format!(
+                "scope TokenScope.{} given with --decide {}; confirm it is the scope this call needs",
+                d.scope, d.raw
+            )),
         };
         let lines = out.entry(normalize(&d.path)).or_default();
         if let Some(before) = lines.insert(d.line, choice.clone())
