@@ -6,7 +6,8 @@
 //! platform can swap two names atomically (Linux `renameat2(RENAME_EXCHANGE)`,
 //! macOS `renamex_np(RENAME_SWAP)`), the swap keeps the displaced original,
 //! which is checked again after the swap: an edit that slipped in is put back.
-//! Temporary files are removed on SIGINT, SIGTERM and SIGHUP.
+//! Temporary files are removed on SIGINT, SIGTERM and SIGHUP, and on Ctrl-C or
+//! Ctrl-Break in a Windows console.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -171,7 +172,7 @@ fn replace(
         Ok(false) => {
             if let Err(e) = std::fs::rename(&temp.path, path) {
                 temp.discard(&mut live);
-                return Err(format!("cannot replace the file: {e}"));
+                return Err(rename_failed(&e));
             }
             temp.keep(&mut live);
             at(Stage::Replaced);
@@ -185,6 +186,27 @@ fn replace(
             temp.discard(&mut live);
             Err(format!("cannot replace the file: {e}"))
         }
+    }
+}
+
+/// Why the rename over the original failed. Windows refuses to replace a file
+/// that another program holds open without sharing its deletion (an editor, an
+/// indexer, a virus scanner): that is said in so many words.
+fn rename_failed(e: &std::io::Error) -> String {
+    const ERROR_ACCESS_DENIED: i32 = 5;
+    const ERROR_SHARING_VIOLATION: i32 = 32;
+    let held_open = cfg!(windows)
+        && matches!(
+            e.raw_os_error(),
+            Some(ERROR_ACCESS_DENIED | ERROR_SHARING_VIOLATION)
+        );
+    if held_open {
+        format!(
+            "cannot replace the file ({e}): Windows does not let a file be replaced while \
+             another program has it open; left unchanged (close it there and run stepup again)"
+        )
+    } else {
+        format!("cannot replace the file: {e}")
     }
 }
 
@@ -355,9 +377,10 @@ impl Temp {
     }
 }
 
-/// On SIGINT, SIGTERM or SIGHUP: remove the temporary files that exist (after
-/// a replace in progress has finished), say so, and exit with 128 + the
-/// signal. Installed by the first write; a no-op where signals do not exist.
+/// On SIGINT, SIGTERM or SIGHUP (on Windows: Ctrl-C or Ctrl-Break in the
+/// console): remove the temporary files that exist (after a replace in
+/// progress has finished), say so, and exit with 128 + the signal (130 for
+/// Ctrl-C). Installed by the first write.
 pub fn remove_temp_files_on_signal() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -370,18 +393,44 @@ pub fn remove_temp_files_on_signal() {
             };
             std::thread::spawn(move || {
                 if let Some(signal) = signals.forever().next() {
-                    let live = live();
-                    for p in live.iter() {
-                        let _ = std::fs::remove_file(p);
-                    }
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "stepup: interrupted; its temporary files are removed, and every file \
-                         is either completely rewritten or unchanged"
-                    );
-                    std::process::exit(128 + signal);
+                    exit_interrupted(128 + signal);
                 }
             });
         }
+        #[cfg(windows)]
+        {
+            use windows_sys::Win32::System::Console::{
+                CTRL_BREAK_EVENT, CTRL_C_EVENT, SetConsoleCtrlHandler,
+            };
+            /// Runs on a thread of its own, which Windows starts for the event.
+            unsafe extern "system" fn on_console_event(event: u32) -> windows_sys::core::BOOL {
+                const SIGINT: i32 = 2;
+                const SIGBREAK: i32 = 21;
+                match event {
+                    CTRL_C_EVENT => exit_interrupted(128 + SIGINT),
+                    CTRL_BREAK_EVENT => exit_interrupted(128 + SIGBREAK),
+                    // Closing the console, logoff, shutdown: the next handler's.
+                    _ => 0,
+                }
+            }
+            // SAFETY: the handler is a plain function that lives as long as the
+            // program; registering it has no other precondition.
+            unsafe { SetConsoleCtrlHandler(Some(on_console_event), 1) };
+        }
     });
+}
+
+/// Remove the temporary files that exist, waiting for a replace in progress
+/// (it holds the registry) to finish first; say so, and exit with `code`.
+fn exit_interrupted(code: i32) -> ! {
+    let live = live();
+    for p in live.iter() {
+        let _ = std::fs::remove_file(p);
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "stepup: interrupted; its temporary files are removed, and every file is either \
+         completely rewritten or unchanged"
+    );
+    std::process::exit(code);
 }
