@@ -67,7 +67,7 @@ pub fn write_checked(
         temp.discard(&mut live());
         return Err(e);
     }
-    replace(path, temp, &mut held, &before, original, at)
+    replace(path, temp, held, &before, original, at)
 }
 
 /// Write the new bytes, give the file the original's owner, group and
@@ -138,12 +138,16 @@ fn read_all(file: &mut File) -> std::io::Result<Vec<u8>> {
 fn replace(
     path: &Path,
     temp: Temp,
-    held: &mut File,
+    mut held: File,
     before: &Stamp,
     original: &[u8],
     at: &mut dyn FnMut(Stage),
 ) -> Result<(), String> {
     let mut live = live();
+    if cfg!(windows) {
+        return rename_closed(path, temp, held, &mut live, at);
+    }
+    let held = &mut held;
     match exchange(&temp.path, path) {
         Ok(true) => {
             at(Stage::Replaced);
@@ -187,6 +191,29 @@ fn replace(
             Err(format!("cannot replace the file: {e}"))
         }
     }
+}
+
+/// Windows: rename with no handle open on the original. A plain rename there
+/// cannot replace a file that is open, even by stepup itself and even shared
+/// for deletion (only NTFS's POSIX rename can, which Windows before 10 1607,
+/// FAT and network drives lack, and so does wine), so the original was checked
+/// a moment ago (after the temporary file was synced) and is closed now: an
+/// edit made during the rename itself cannot be detected there.
+fn rename_closed(
+    path: &Path,
+    temp: Temp,
+    held: File,
+    live: &mut Vec<PathBuf>,
+    at: &mut dyn FnMut(Stage),
+) -> Result<(), String> {
+    drop(held);
+    if let Err(e) = std::fs::rename(&temp.path, path) {
+        temp.discard(live);
+        return Err(rename_failed(&e));
+    }
+    temp.keep(live);
+    at(Stage::Replaced);
+    Ok(())
 }
 
 /// Why the rename over the original failed. Windows refuses to replace a file
