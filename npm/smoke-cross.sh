@@ -250,9 +250,11 @@ if [[ ${STEPUP_SMOKE_WINE_TESTS:-1} != 0 ]]; then
     #     program cannot run the Linux git);
     #   npm, typecheck: they need a Windows node and npm;
     #   terminal: Unix only (a pseudo-terminal).
-    if CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=wine \
-      cargo test --locked --manifest-path "$root/Cargo.toml" --target x86_64-pc-windows-gnu \
-      --lib --test engine --test fixtures --test project --test windows >"$work/wine-tests.log" 2>&1; then
+    # The runner is given as configuration, not as CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER:
+    # wine passes the environment on, and assert_cmd, seeing that variable inside a
+    # test, would run the Windows stepup through `wine` from within Windows.
+    if cargo --config 'target.x86_64-pc-windows-gnu.runner = "wine"' test --locked --manifest-path "$root/Cargo.toml" --target x86_64-pc-windows-gnu \
+      --no-fail-fast --lib --test engine --test fixtures --test project --test windows >"$work/wine-tests.log" 2>&1; then
       pass "$(grep -E '^test result' "$work/wine-tests.log" | awk '{p += $4; f += $6; i += $8} END {print p " passed, " f " failed, " i " ignored"}')"
     else
       fail "cargo test under wine: $(grep -E '^test .*FAILED|^error|panicked' "$work/wine-tests.log" | head -10)"
