@@ -175,7 +175,7 @@ smoke() {
     differ=$(diff -r -x .git "$work/native-$crlf" "$t-$crlf" 2>&1 | head -5)
     if [[ $(cat "$work/$p-write-$crlf.code") == 0 && -z $differ ]] &&
       [[ -z $(find "$t-$crlf" -name '.stepup-*.tmp') ]]; then
-      pass "migrate --write ${flags[*]} ($crlf): the files native --write gives, no temporary file left"
+      pass "migrate --write${flags[*]:+ ${flags[*]}} ($crlf): the files native --write gives, no temporary file left"
     else
       fail "migrate --write ($crlf): exit $(cat "$work/$p-write-$crlf.code") $(head -3 "$work/$p-write-$crlf.err") $differ"
     fi
