@@ -165,3 +165,85 @@ fn a_crlf_checkout_gives_a_patch_git_applies() {
         .any(|(i, b)| *b == b'\n' && (i == 0 || applied[i - 1] != b'\r'));
     assert!(!lone_lf, "the rewrite mixed LF into a CRLF file");
 }
+
+/// Ctrl-Break in the console during `migrate --write`: the file being replaced
+/// is finished, the temporary files are removed, every file is either the
+/// original or completely rewritten, and the exit code is 128 + SIGBREAK (21).
+#[cfg(windows)]
+#[test]
+fn ctrl_break_during_a_write_leaves_every_file_whole() {
+    use std::os::windows::process::CommandExt;
+    use std::time::{Duration, Instant};
+    use windows_sys::Win32::System::Console::{
+        AllocConsole, CTRL_BREAK_EVENT, GenerateConsoleCtrlEvent,
+    };
+    const CREATE_NEW_PROCESS_GROUP: u32 = 0x200;
+    // A console for the run to share (a test runner may have none); fails
+    // harmlessly when there is one already.
+    // SAFETY: a plain call.
+    unsafe { AllocConsole() };
+    let dir = tempfile::tempdir().unwrap();
+    let files = 400;
+    for i in 0..files {
+        write(dir.path(), &format!("src/f{i:03}.tsx"), LEGACY.as_bytes());
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("stepup"))
+        .args(["migrate", "--write", "--allow-no-vcs", "."])
+        .current_dir(dir.path())
+        .creation_flags(CREATE_NEW_PROCESS_GROUP)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the first file is written the handler is installed.
+    let changed = |i: usize| {
+        std::fs::read_to_string(dir.path().join(format!("src/f{i:03}.tsx")))
+            .is_ok_and(|t| t != LEGACY)
+    };
+    let start = Instant::now();
+    while !(0..files).any(changed) {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "nothing written"
+        );
+        if child.try_wait().unwrap().is_some() {
+            eprintln!("SKIPPED: the run ended before Ctrl-Break could be sent");
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SAFETY: a plain call; the child is its own process group.
+    let sent = unsafe { GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, child.id()) };
+    if sent == 0 {
+        // wine (9 and before) has no console to deliver the event through.
+        eprintln!(
+            "SKIPPED ctrl_break_during_a_write_leaves_every_file_whole: \
+             GenerateConsoleCtrlEvent failed ({}): no console delivers Ctrl-Break here",
+            std::io::Error::last_os_error()
+        );
+        child.wait().unwrap();
+        return;
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    let written = (0..files).filter(|&i| changed(i)).count();
+    if out.status.code() == Some(0) && written == files {
+        eprintln!("SKIPPED: the run finished before Ctrl-Break arrived");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(128 + 21), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let rewritten = std::fs::read_to_string(dir.path().join(format!(
+        "src/f{:03}.tsx",
+        (0..files).find(|&i| changed(i)).unwrap()
+    )))
+    .unwrap();
+    for i in 0..files {
+        let now = std::fs::read_to_string(dir.path().join(format!("src/f{i:03}.tsx"))).unwrap();
+        assert!(
+            now == LEGACY || now == rewritten,
+            "f{i:03}.tsx is half-written"
+        );
+    }
+    assert_eq!(temp_files(&dir.path().join("src")), Vec::<String>::new());
+}
