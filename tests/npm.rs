@@ -467,3 +467,81 @@ fn package_templates_agree() {
         );
     }
 }
+
+fn launcher() -> PathBuf {
+    repo().join("npm/stepup/bin/stepup.js")
+}
+
+/// Ctrl-C in a terminal (here SIGINT to the launcher alone, as a CI runner's
+/// `kill -INT` sends it): the launcher passes it on, waits for the binary to
+/// finish what it is doing, and exits with the binary's code. The stand-in
+/// binary takes its time after the signal, as stepup finishing a file does.
+#[test]
+fn the_launcher_passes_ctrl_c_on_and_exits_with_the_binarys_code() {
+    use std::io::BufRead;
+    if !npm_or_skip() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let finished = tmp.path().join("finished");
+    let fake = tmp.path().join("fake-stepup");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/usr/bin/env bash\ntrap 'sleep 1; echo complete > \"{}\"; exit 130' INT\n\
+             echo ready\nwhile :; do sleep 0.05; done\n",
+            finished.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = Command::new("node")
+        .arg(launcher())
+        .args(["migrate", "--write"])
+        .env("STEPUP_BINARY", &fake)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "the launcher ended with {status}");
+    assert_eq!(
+        std::fs::read_to_string(&finished).unwrap_or_default(),
+        "complete\n",
+        "the launcher exited before the binary had finished"
+    );
+}
+
+/// On Windows, child.kill() is TerminateProcess: a hard stop in the middle of
+/// a write. Ctrl-C reaches the binary from the console itself, so the launcher
+/// must pass no signal on there (and does elsewhere).
+#[test]
+fn the_launcher_never_hard_stops_the_binary_on_windows() {
+    if !npm_or_skip() {
+        return;
+    }
+    let script = "const l = require(process.argv[1]);\
+        console.log(JSON.stringify(['win32', 'linux', 'darwin'].map(l.signalsToForward)));";
+    let out = Command::new("node")
+        .args(["-e", script])
+        .arg(launcher())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", describe("node", &out));
+    let got: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got[0], Vec::<String>::new(), "win32 forwards {:?}", got[0]);
+    for (platform, signals) in ["linux", "darwin"].iter().zip(&got[1..]) {
+        assert!(
+            signals.iter().any(|s| s == "SIGINT") && signals.iter().any(|s| s == "SIGTERM"),
+            "{platform} forwards {signals:?}"
+        );
+    }
+}

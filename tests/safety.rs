@@ -7,7 +7,9 @@ use assert_cmd::Command;
 use common::{git, repo, write};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
 use std::process::{Command as Proc, Stdio};
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 use stepup::write::atomic::{Stage, atomic_write, write_checked};
 
@@ -209,6 +211,7 @@ fn temp_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+#[cfg(target_os = "linux")]
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
@@ -222,6 +225,7 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 
 /// Run `cmd`, failing the test if it has not exited after a minute: a hang
 /// is the bug these tests look for, not a slow run.
+#[cfg(unix)]
 fn output_within_a_minute(cmd: &mut Proc) -> std::process::Output {
     let mut child = cmd
         .stdout(Stdio::piped())

@@ -21,7 +21,9 @@ impl MemoryWorkspace {
     }
 
     pub fn with_file(mut self, path: impl Into<PathBuf>, text: &str) -> MemoryWorkspace {
-        self.files.insert(path.into(), text.to_string());
+        // Normalised as the lookups are: on Windows `/app/x.ts` has no drive,
+        // and `normalize` gives it the working directory's.
+        self.files.insert(normalize(&path.into()), text.to_string());
         self
     }
 

@@ -534,10 +534,19 @@ impl Resolver {
             return;
         };
         let note = kept_note(kept, Some(&path));
-        // Paths in the message, from the config's own folder.
-        let message = match path.parent().map(|d| format!("{}/", d.display())) {
-            Some(dir) => format!("{message}; {note}").replace(&dir, "./"),
-            None => format!("{message}; {note}"),
+        let message = format!("{message}; {note}");
+        // Paths in the message, from the config's own folder (which Windows
+        // separates with `\`).
+        let message = match path.parent().map(|d| d.display().to_string()) {
+            Some(dir) => {
+                let message = message.replace(&format!("{dir}/"), "./");
+                if cfg!(windows) {
+                    message.replace(&format!("{dir}\\"), "./")
+                } else {
+                    message
+                }
+            }
+            None => message,
         };
         record(&self.problems, path, message);
     }
@@ -688,11 +697,28 @@ mod tests {
         dir
     }
 
+    /// The real path as the resolver spells it: on Windows without the `\\?\`
+    /// prefix `canonicalize` gives.
+    fn real(dir: &Path) -> PathBuf {
+        let real = dir.canonicalize().unwrap();
+        match real.to_str().and_then(|s| s.strip_prefix(r"\\?\")) {
+            Some(plain) if cfg!(windows) => PathBuf::from(plain),
+            _ => real,
+        }
+    }
+
     fn resolved(dir: &Path, importer: &str, spec: &str) -> Option<String> {
-        let root = dir.canonicalize().unwrap();
+        let root = real(dir);
         Resolver::new()
             .resolve(&root.join(importer), spec)
-            .map(|p| p.strip_prefix(&root).unwrap().display().to_string())
+            .map(|p| {
+                let rel = p.strip_prefix(&root).unwrap().display().to_string();
+                if cfg!(windows) {
+                    rel.replace('\\', "/")
+                } else {
+                    rel
+                }
+            })
     }
 
     #[test]
@@ -739,7 +765,7 @@ mod tests {
             ("node_modules/pkg/index.js", ""),
             ("src/app.ts", ""),
         ]);
-        let app = d.path().canonicalize().unwrap().join("src/app.ts");
+        let app = real(d.path()).join("src/app.ts");
         let r = Resolver::new();
         assert_eq!(r.why_unresolved(&app, "pkg"), None);
         assert!(r.why_unresolved(&app, "@/lib/dynamic").is_some());
@@ -827,7 +853,7 @@ mod tests {
             ("src/a.ts", ""),
             ("src/b.ts", ""),
         ]);
-        let root = d.path().canonicalize().unwrap();
+        let root = real(d.path());
         let r = Resolver::new();
         assert_eq!(
             r.resolve(&root.join("src/a.ts"), "./b"),

@@ -6,7 +6,8 @@
 //! platform can swap two names atomically (Linux `renameat2(RENAME_EXCHANGE)`,
 //! macOS `renamex_np(RENAME_SWAP)`), the swap keeps the displaced original,
 //! which is checked again after the swap: an edit that slipped in is put back.
-//! Temporary files are removed on SIGINT, SIGTERM and SIGHUP.
+//! Temporary files are removed on SIGINT, SIGTERM and SIGHUP, and on Ctrl-C or
+//! Ctrl-Break in a Windows console.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -66,7 +67,7 @@ pub fn write_checked(
         temp.discard(&mut live());
         return Err(e);
     }
-    replace(path, temp, &mut held, &before, original, at)
+    replace(path, temp, held, &before, original, at)
 }
 
 /// Write the new bytes, give the file the original's owner, group and
@@ -137,12 +138,16 @@ fn read_all(file: &mut File) -> std::io::Result<Vec<u8>> {
 fn replace(
     path: &Path,
     temp: Temp,
-    held: &mut File,
+    mut held: File,
     before: &Stamp,
     original: &[u8],
     at: &mut dyn FnMut(Stage),
 ) -> Result<(), String> {
     let mut live = live();
+    if cfg!(windows) {
+        return rename_closed(path, temp, held, &mut live, at);
+    }
+    let held = &mut held;
     match exchange(&temp.path, path) {
         Ok(true) => {
             at(Stage::Replaced);
@@ -171,7 +176,7 @@ fn replace(
         Ok(false) => {
             if let Err(e) = std::fs::rename(&temp.path, path) {
                 temp.discard(&mut live);
-                return Err(format!("cannot replace the file: {e}"));
+                return Err(rename_failed(&e));
             }
             temp.keep(&mut live);
             at(Stage::Replaced);
@@ -185,6 +190,50 @@ fn replace(
             temp.discard(&mut live);
             Err(format!("cannot replace the file: {e}"))
         }
+    }
+}
+
+/// Windows: rename with no handle open on the original. A plain rename there
+/// cannot replace a file that is open, even by stepup itself and even shared
+/// for deletion (only NTFS's POSIX rename can, which Windows before 10 1607,
+/// FAT and network drives lack, and so does wine), so the original was checked
+/// a moment ago (after the temporary file was synced) and is closed now: an
+/// edit made during the rename itself cannot be detected there.
+fn rename_closed(
+    path: &Path,
+    temp: Temp,
+    held: File,
+    live: &mut Vec<PathBuf>,
+    at: &mut dyn FnMut(Stage),
+) -> Result<(), String> {
+    drop(held);
+    if let Err(e) = std::fs::rename(&temp.path, path) {
+        temp.discard(live);
+        return Err(rename_failed(&e));
+    }
+    temp.keep(live);
+    at(Stage::Replaced);
+    Ok(())
+}
+
+/// Why the rename over the original failed. Windows refuses to replace a file
+/// that another program holds open without sharing its deletion (an editor, an
+/// indexer, a virus scanner): that is said in so many words.
+fn rename_failed(e: &std::io::Error) -> String {
+    const ERROR_ACCESS_DENIED: i32 = 5;
+    const ERROR_SHARING_VIOLATION: i32 = 32;
+    let held_open = cfg!(windows)
+        && matches!(
+            e.raw_os_error(),
+            Some(ERROR_ACCESS_DENIED | ERROR_SHARING_VIOLATION)
+        );
+    if held_open {
+        format!(
+            "cannot replace the file ({e}): Windows does not let a file be replaced while \
+             another program has it open; left unchanged (close it there and run stepup again)"
+        )
+    } else {
+        format!("cannot replace the file: {e}")
     }
 }
 
@@ -355,9 +404,10 @@ impl Temp {
     }
 }
 
-/// On SIGINT, SIGTERM or SIGHUP: remove the temporary files that exist (after
-/// a replace in progress has finished), say so, and exit with 128 + the
-/// signal. Installed by the first write; a no-op where signals do not exist.
+/// On SIGINT, SIGTERM or SIGHUP (on Windows: Ctrl-C or Ctrl-Break in the
+/// console): remove the temporary files that exist (after a replace in
+/// progress has finished), say so, and exit with 128 + the signal (130 for
+/// Ctrl-C). Installed by the first write.
 pub fn remove_temp_files_on_signal() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
@@ -370,18 +420,44 @@ pub fn remove_temp_files_on_signal() {
             };
             std::thread::spawn(move || {
                 if let Some(signal) = signals.forever().next() {
-                    let live = live();
-                    for p in live.iter() {
-                        let _ = std::fs::remove_file(p);
-                    }
-                    let _ = writeln!(
-                        std::io::stderr(),
-                        "stepup: interrupted; its temporary files are removed, and every file \
-                         is either completely rewritten or unchanged"
-                    );
-                    std::process::exit(128 + signal);
+                    exit_interrupted(128 + signal);
                 }
             });
         }
+        #[cfg(windows)]
+        {
+            use windows_sys::Win32::System::Console::{
+                CTRL_BREAK_EVENT, CTRL_C_EVENT, SetConsoleCtrlHandler,
+            };
+            /// Runs on a thread of its own, which Windows starts for the event.
+            unsafe extern "system" fn on_console_event(event: u32) -> windows_sys::core::BOOL {
+                const SIGINT: i32 = 2;
+                const SIGBREAK: i32 = 21;
+                match event {
+                    CTRL_C_EVENT => exit_interrupted(128 + SIGINT),
+                    CTRL_BREAK_EVENT => exit_interrupted(128 + SIGBREAK),
+                    // Closing the console, logoff, shutdown: the next handler's.
+                    _ => 0,
+                }
+            }
+            // SAFETY: the handler is a plain function that lives as long as the
+            // program; registering it has no other precondition.
+            unsafe { SetConsoleCtrlHandler(Some(on_console_event), 1) };
+        }
     });
+}
+
+/// Remove the temporary files that exist, waiting for a replace in progress
+/// (it holds the registry) to finish first; say so, and exit with `code`.
+fn exit_interrupted(code: i32) -> ! {
+    let live = live();
+    for p in live.iter() {
+        let _ = std::fs::remove_file(p);
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "stepup: interrupted; its temporary files are removed, and every file is either \
+         completely rewritten or unchanged"
+    );
+    std::process::exit(code);
 }

@@ -123,8 +123,9 @@ pub fn make_symlinks(spec: &str, root: &Path) -> Result<(), String> {
             .map_err(|e| format!("symlink {}: {e}", link.display()))?;
         #[cfg(not(unix))]
         return Err(format!(
-            "symlinks are made on Unix only ({})",
-            link.display()
+            "symlinks are made on Unix only ({} -> {})",
+            link.display(),
+            target.trim()
         ));
     }
     Ok(())

@@ -110,6 +110,12 @@ function launcher() {
   return "npx";
 }
 
+// The signals this process passes on to the child with child.kill(): none on
+// Windows, where that is a hard stop (see run).
+function signalsToForward(platform) {
+  return platform === "win32" ? [] : ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+}
+
 function run(bin) {
   // fs.accessSync(X_OK) is always true on Windows; elsewhere an unpacker may have
   // dropped the executable bit, which is harmless to restore.
@@ -129,11 +135,16 @@ function run(bin) {
   const child = childProcess.spawn(bin, process.argv.slice(2), { stdio: "inherit", windowsHide: true, env });
 
   // Forward the signals someone sends to this process (a CI runner's SIGTERM,
-  // a `kill`); a terminal's Ctrl-C reaches the child directly as well.
-  const forwarded = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGBREAK"];
+  // a `kill`); a terminal's Ctrl-C reaches the child directly as well. On
+  // Windows there is nothing to forward, only to wait: Ctrl-C and Ctrl-Break go
+  // to every process of the console, the child included, and child.kill() would
+  // end it at once (TerminateProcess), in the middle of writing a file. The
+  // handlers still keep this process alive until the child has finished.
   const handlers = {};
-  for (const signal of forwarded) {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGBREAK"]) {
+    const forward = signalsToForward(process.platform).includes(signal);
     handlers[signal] = () => {
+      if (!forward) return;
       try {
         child.kill(signal);
       } catch (_) {
@@ -163,4 +174,8 @@ function run(bin) {
   });
 }
 
-run(findBinary());
+if (require.main === module) {
+  run(findBinary());
+} else {
+  module.exports = { signalsToForward };
+}
