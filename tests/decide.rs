@@ -140,3 +140,32 @@ fn decide_naming_a_scope_the_installed_sdk_lacks_is_a_usage_error() {
         "{stderr}"
     );
 }
+
+/// A JS SDK call whose result's token is passed on cannot be given a scope:
+/// after the rewrite the result carries no token, so `--decide` refuses it
+/// as it refuses any call stepup does not leave undecided.
+#[test]
+fn decide_refuses_a_call_whose_result_token_is_used() {
+    const DIALOG: &str = r#"import { authenticateTotpMfaDevice, deleteMfaDevice } from '@dynamic-labs-sdk/client';
+
+export async function remove(code: string, deviceId: string) {
+  const result = await authenticateTotpMfaDevice({ code, createMfaTokenOptions: { singleUse: true } });
+  await deleteMfaDevice({ deviceId, mfaAuthToken: result.mfaToken });
+}
+"#;
+    let dir = repo(&[("src/Dialog.ts", DIALOG)]);
+    let (code, stdout, stderr) = migrate(dir.path(), &["--decide", "src/Dialog.ts:4=user:update"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("--decide src/Dialog.ts:4=user:update"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = migrate(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.is_empty(), "nothing is rewritten: {stdout}");
+    assert!(
+        stderr.contains("the MFA token in the result of authenticateTotpMfaDevice is used"),
+        "{stderr}"
+    );
+}

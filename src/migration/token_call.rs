@@ -531,7 +531,61 @@ fn shape_edits(
             spec.target
         ));
     }
+    // A verification result may be used, but not for the token it no
+    // longer carries (`result.mfaToken` passed on as `mfaAuthToken`).
+    if !spec.returns_token
+        && let Some(use_desc) = token_read_of_result(call, src)
+    {
+        return Err(format!(
+            "the MFA token in the result of {legacy} is used ({use_desc}); with requestedScopes the \
+             result carries none (the SDK attaches the elevated token itself): migrate by hand"
+        ));
+    }
     Ok(edits)
+}
+
+/// Where the call's result is read for its `mfaToken`: `(await f()).mfaToken`,
+/// `const { mfaToken } = await f()`, or `const r = await f()` then
+/// `r.mfaToken` / `r?.mfaToken` later in the file.
+fn token_read_of_result(call: Node, src: &str) -> Option<String> {
+    const TOKEN: &str = "mfaToken";
+    let mut node = call;
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            "await_expression" | "parenthesized_expression" | "non_null_expression" => {
+                node = parent
+            }
+            "member_expression" => {
+                let prop = parent.field("property").map(|p| text(p, src));
+                return (prop == Some(TOKEN)).then(|| format!("read as `{}`", text(parent, src)));
+            }
+            "variable_declarator" | "assignment_expression" => {
+                let target = parent.field("name").or_else(|| parent.field("left"))?;
+                if target.kind() == "object_pattern" {
+                    let names = text(target, src);
+                    return contains_word(names, TOKEN)
+                        .then(|| format!("destructured as `{names}`"));
+                }
+                let name = text(target, src);
+                let rest = &src[parent.end_byte().min(src.len())..];
+                return [format!("{name}.{TOKEN}"), format!("{name}?.{TOKEN}")]
+                    .into_iter()
+                    .find(|read| contains_word(rest, read))
+                    .map(|read| format!("read as `{read}`"));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// `needle` in `hay` with no identifier character right before or after it.
+fn contains_word(hay: &str, needle: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    hay.match_indices(needle).any(|(i, _)| {
+        !hay[..i].chars().next_back().is_some_and(ident)
+            && !hay[i + needle.len()..].chars().next().is_some_and(ident)
+    })
 }
 
 /// The scope for the call, with an info finding when it was inferred from a
