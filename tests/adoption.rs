@@ -287,3 +287,67 @@ fn sarif_file_is_the_sarif_format_from_the_same_run() {
             .contains("cannot write the SARIF file no/such/dir/out.sarif")
     );
 }
+
+/// The release archives carry the man page and the shell completions: the
+/// workflow's archive step, run here with the test build as the binary,
+/// makes a tarball that holds `stepup.1` and a completion script per shell.
+#[cfg(unix)]
+#[test]
+fn release_archives_carry_the_man_page_and_completions() {
+    let workflow: yaml_serde::Value =
+        yaml_serde::from_str(&read(".github/workflows/release.yml")).unwrap();
+    let steps = workflow["jobs"]["build"]["steps"].as_sequence().unwrap();
+    let script = steps
+        .iter()
+        .find(|s| s["name"].as_str() == Some("Archive the binary"))
+        .and_then(|s| s["run"].as_str())
+        .expect("release.yml archives the binary")
+        .to_string();
+    let work = tempfile::tempdir().unwrap();
+    for f in ["README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
+        std::fs::copy(repo().join(f), work.path().join(f)).unwrap();
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("bash")
+        .args(["-e", "-c", &script])
+        .current_dir(work.path())
+        .env("BINARY", assert_cmd::cargo::cargo_bin("stepup"))
+        .env("RUNS", "true")
+        .env("VERSION", "0.0.0")
+        .env("TARGET", "x86_64-unknown-linux-gnu")
+        .env("PLATFORM", "linux-x64-gnu")
+        .env("RUNNER_TEMP", temp.path())
+        .env("GITHUB_WORKSPACE", work.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing = std::process::Command::new("tar")
+        .args([
+            "-tzf",
+            "dist/bin/stepup-0.0.0-x86_64-unknown-linux-gnu.tar.gz",
+        ])
+        .current_dir(work.path())
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    let dir = "stepup-0.0.0-x86_64-unknown-linux-gnu";
+    for f in [
+        "stepup.1",
+        "complete/stepup.bash",
+        "complete/stepup.zsh",
+        "complete/stepup.fish",
+        "complete/stepup.powershell",
+        "complete/stepup.elvish",
+    ] {
+        assert!(
+            listing.contains(&format!("{dir}/{f}")),
+            "{f} missing:\n{listing}"
+        );
+    }
+    let page = std::fs::read_to_string(temp.path().join(dir).join("stepup.1")).unwrap();
+    assert!(page.starts_with(".ie") || page.contains(".TH"), "{page}");
+}
