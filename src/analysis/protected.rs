@@ -20,7 +20,22 @@ pub struct ProtectedAction {
     /// the one whose scope matches when there are several; None when the
     /// function holds none (a wrapper: its callers hold the call).
     pub guarded: Option<String>,
+    /// When it guards no known sensitive call: the first call the function
+    /// makes after the request (`exportKey`, the app's own), a hint of the
+    /// flow to test.
+    pub next_call: Option<String>,
 }
+
+/// Calls of the step-up API itself: never the flow a request protects.
+const STEP_UP_API: &[&str] = &[
+    "isStepUpRequired",
+    "promptStepUpAuth",
+    "promptMfa",
+    "verifyTotpMfa",
+    "verifyPasskeyMfa",
+    "verifyRecoveryCode",
+    "useStepUpAuthentication",
+];
 
 /// Every `requestedScopes: [...]` in the tree, in source order.
 pub fn protected_actions(root: Node, src: &str, table: &Table) -> Vec<ProtectedAction> {
@@ -44,9 +59,12 @@ pub fn protected_actions(root: Node, src: &str, table: &Table) -> Vec<ProtectedA
             } else {
                 vec![text(value, src).to_string()]
             };
+            let guarded = guarded_call(pair, &scopes, src, table);
+            let next_call = guarded.is_none().then(|| next_call(pair, src)).flatten();
             Some(ProtectedAction {
                 offset: key.start_byte(),
-                guarded: guarded_call(pair, &scopes, src, table),
+                guarded,
+                next_call,
                 scopes,
             })
         })
@@ -75,6 +93,28 @@ fn guarded_call(at: Node, scopes: &[String], src: &str, table: &Table) -> Option
         .map(|(name, _)| name.to_string())
 }
 
+/// The first call the function around `at` makes after the request that
+/// holds `at` (not a call of the step-up API, not inside the request).
+fn next_call(at: Node, src: &str) -> Option<String> {
+    let function = enclosing_function(at)?;
+    let mut request = at;
+    while let Some(p) = request.parent() {
+        if p.kind() == "call_expression" {
+            request = p;
+            break;
+        }
+        request = p;
+    }
+    descendants_pruned(function, |n| {
+        n.id() == function.id() || !is_function(n.kind())
+    })
+    .into_iter()
+    .filter(|n| n.kind() == "call_expression" && n.start_byte() >= request.end_byte())
+    .filter_map(|call| called_name(call, src))
+    .find(|name| !STEP_UP_API.contains(name))
+    .map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +130,16 @@ mod tests {
         assert_eq!(found[0].guarded.as_deref(), Some("signMessage"));
         assert_eq!(found[1].scopes, ["TokenScope.Walletexport"]);
         assert_eq!(found[1].guarded, None);
+        assert_eq!(found[1].next_call, None);
+    }
+
+    #[test]
+    fn a_request_before_an_apps_own_call_names_that_call() {
+        let src = "async function a(addr) {\n  if (await isStepUpRequired({ scope: TokenScope.Walletexport })) {\n    await promptStepUpAuth({ requestedScopes: [TokenScope.Walletexport] });\n  }\n  await exportKey(addr);\n}\n";
+        let tree = Lang::TypeScript.parse(src);
+        let found = protected_actions(tree.root_node(), src, &Table::builtin());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].guarded, None);
+        assert_eq!(found[0].next_call.as_deref(), Some("exportKey"));
     }
 }

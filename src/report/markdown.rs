@@ -498,9 +498,15 @@ fn test_plan(report: &Report, out: &mut String) {
             .map(|s| code_span(s))
             .collect::<Vec<_>>()
             .join(", ");
-        let guarded = match &p.guarded {
-            Some(call) => code_span(call),
-            None => "the flows that call it (no sensitive call in the same function)".to_string(),
+        let guarded = match (&p.guarded, &p.next_call) {
+            (Some(call), _) => code_span(call),
+            (None, Some(next)) => format!(
+                "{} (the call that follows it; not one stepup knows as sensitive)",
+                code_span(next)
+            ),
+            (None, None) => {
+                "the flows that call it (no sensitive call in the same function)".to_string()
+            }
         };
         out.push_str(&format!(
             "- [ ] {scopes} — {guarded} — {}\n",

@@ -237,6 +237,8 @@ pub struct Protected {
     pub scopes: Vec<String>,
     /// The sensitive call it guards in the same function, when there is one.
     pub guarded: Option<String>,
+    /// Else the function's first call after the request, when there is one.
+    pub next_call: Option<String>,
 }
 
 /// What a run found, for any printer.

@@ -795,6 +795,7 @@ fn protected_after(engine: &Engine, lang: Lang, after: &str) -> Vec<Protected> {
             line: lines.line_col(p.offset).0,
             scopes: p.scopes,
             guarded: p.guarded,
+            next_call: p.next_call,
         })
         .collect()
 }
