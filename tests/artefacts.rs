@@ -325,3 +325,44 @@ fn a_cut_report_keeps_what_needs_a_human_first() {
         "{text}"
     );
 }
+
+/// A test plan longer than the report's room is cut at an item, says how
+/// many it left out, and the report stays within its limit; the rule
+/// catalog gives way first.
+#[test]
+fn a_long_test_plan_is_cut_at_an_item_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    for i in 0..300 {
+        std::fs::write(
+            src.join(format!("m{i}.tsx")),
+            format!(
+                "import {{ useStepUpAuthentication }} from '@dynamic-labs/sdk-react-core';\n\
+                 import {{ TokenScope }} from '@dynamic-labs/sdk-api-core';\n\n\
+                 export function M{i}({{ code }}: {{ code: string }}) {{\n  \
+                 const {{ verifyTotpMfa }} = useStepUpAuthentication();\n  \
+                 return () => verifyTotpMfa({{ code, requestedScopes: [TokenScope.Walletexport] }});\n}}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let text = report(dir.path(), &[], &["--report-limit", "8192"]);
+    assert!(text.len() <= 8192, "{} bytes", text.len());
+    assert!(text.contains("## Test plan"), "{text}");
+    let listed = text.matches("- [ ] `TokenScope.Walletexport`").count();
+    assert!(listed > 10 && listed < 300, "{listed} items:\n{text}");
+    assert!(
+        text.contains(&format!(
+            "- … {} more, left out to keep the report within its size limit",
+            300 - listed
+        )),
+        "{text}"
+    );
+    // Without a limit, every one of them.
+    let whole = report(dir.path(), &[], &["--report-limit", "0"]);
+    assert_eq!(
+        whole.matches("- [ ] `TokenScope.Walletexport`").count(),
+        300
+    );
+}

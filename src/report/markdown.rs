@@ -115,8 +115,7 @@ impl Printer for Markdown {
         if report.active().next().is_none() && report.problems.is_empty() {
             head.push_str("No legacy action-based MFA usage found.\n");
             let blocks = self.suppressed(report);
-            let mut tail = String::new();
-            test_plan(report, &mut tail);
+            let tail = self.tail(report, false);
             return self.assemble(head, blocks, tail);
         }
         if self.mode == Mode::Check {
@@ -148,11 +147,26 @@ impl Printer for Markdown {
                 rank: 1,
             });
         }
-        // The test plan, then the rule catalog: what the report ends with.
-        let mut tail = String::new();
-        test_plan(report, &mut tail);
-        tail.push_str(&self.catalog(report));
+        let tail = self.tail(report, true);
         self.assemble(head, blocks, tail)
+    }
+}
+
+impl Markdown {
+    /// What the report ends with: the test plan, then the rule catalog. A
+    /// size limit gives them a quarter of it: the plan is cut at an item
+    /// (saying how many are left out) and the catalog is dropped first.
+    fn tail(&self, report: &Report, with_catalog: bool) -> String {
+        let room = self.limit.unwrap_or(usize::MAX) / 4;
+        let mut tail = String::new();
+        test_plan(report, &mut tail, room.saturating_sub(200));
+        if with_catalog {
+            let catalog = self.catalog(report);
+            if tail.len() + catalog.len() <= room {
+                tail.push_str(&catalog);
+            }
+        }
+        tail
     }
 }
 
@@ -477,7 +491,7 @@ fn excerpt(report: &Report, path: &str, line: usize) -> Option<String> {
 /// checklist: every step-up request after the migration, with its scope, the
 /// sensitive call it guards and its place in the file as migrated. Always
 /// the last section.
-fn test_plan(report: &Report, out: &mut String) {
+fn test_plan(report: &Report, out: &mut String, budget: usize) {
     let mut items: Vec<(&str, &super::Protected)> = report
         .files
         .iter()
@@ -487,6 +501,7 @@ fn test_plan(report: &Report, out: &mut String) {
         return;
     }
     items.sort_by_key(|(path, p)| (*path, p.line));
+    let (total, mut written) = (items.len(), 0);
     out.push_str(
         "\n## Test plan\n\nEach protected action after the migration (lines of the migrated \
          files): tick it once its flow has been tested end to end, step-up prompt included.\n\n",
@@ -508,9 +523,19 @@ fn test_plan(report: &Report, out: &mut String) {
                 "the flows that call it (no sensitive call in the same function)".to_string()
             }
         };
-        out.push_str(&format!(
+        let item = format!(
             "- [ ] {scopes} — {guarded} — {}\n",
             code_span(&format!("{path}:{}", p.line))
-        ));
+        );
+        if out.len() + item.len() > budget {
+            out.push_str(&format!(
+                "- … {} more, left out to keep the report within its size limit \
+                 (`--report-limit 0` writes the whole plan)\n",
+                total - written
+            ));
+            return;
+        }
+        out.push_str(&item);
+        written += 1;
     }
 }
