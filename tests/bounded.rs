@@ -66,6 +66,7 @@ fn a_deep_extends_chain_is_refused_by_name_not_a_crash() {
 
 /// One component with `n` one-line handlers, each a fixable legacy call,
 /// on adjacent lines: their rewrites touch every line of the block.
+#[cfg(unix)]
 fn adjacent_handlers(n: usize) -> String {
     let mut s = String::from(
         "import { useIsMfaRequiredForAction } from '@dynamic-labs/sdk-react-core';\n\
