@@ -355,9 +355,11 @@ fn in_dir(dir: &Path, name: &str) -> PathBuf {
     let dir = dir.as_os_str();
     let mut path = OsString::with_capacity(dir.len() + 1 + name.len());
     path.push(dir);
+    // Any separator of the platform ends a folder (Windows takes `/` too).
     if !dir
         .as_encoded_bytes()
-        .ends_with(std::path::MAIN_SEPARATOR_STR.as_bytes())
+        .last()
+        .is_some_and(|&b| std::path::is_separator(b as char))
     {
         path.push(std::path::MAIN_SEPARATOR_STR);
     }
