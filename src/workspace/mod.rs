@@ -82,6 +82,10 @@ impl Workspace for FileWorkspace<'_> {
         self.ws.module_exports(path)
     }
 
+    fn may_export(&self, path: &Path, name: Option<&str>) -> bool {
+        self.ws.may_export(path, name)
+    }
+
     fn token_scopes(&self, dir: &Path) -> Option<Arc<HashSet<String>>> {
         self.ws.token_scopes(dir)
     }
@@ -246,6 +250,22 @@ mod tests {
             }
         });
         assert_eq!(loads.into_inner(), 1);
+    }
+
+    /// The view from one file answers as the project does: a module with no
+    /// `export *` that does not name the export is not parsed for it.
+    #[test]
+    fn the_view_from_a_file_skips_modules_that_cannot_hold_a_name() {
+        use crate::analysis::barrels::Workspace;
+        let dir = tempfile::tempdir().unwrap();
+        let button = dir.path().join("button.tsx");
+        std::fs::write(&button, "export const Button = () => null;\n").unwrap();
+        let app = dir.path().join("app.tsx");
+        let ws = super::FsWorkspace::new();
+        let view = ws.for_file(&app);
+        assert!(!view.may_export(&button, Some("useWalletMfa")));
+        assert!(view.may_export(&button, Some("Button")));
+        assert!(!view.may_export(&button, None));
     }
 
     #[test]
