@@ -203,6 +203,8 @@ impl Engine {
             !out.has_dynamic_import && (env.manual_mock_of.is_some() || src.contains(".mock("));
         if !out.has_dynamic_import && !test_double {
             out.findings = self.unresolved_imports(&bindings, src, env);
+            out.findings
+                .extend(self.app_client_token_reads(root, src, &bindings, env));
             return out;
         }
         let installed = env.workspace.token_scopes(env.dir);
@@ -337,6 +339,75 @@ impl Engine {
     /// checks actions — or in any file when the tsconfig that applies to it
     /// could not be loaded whole (the alias may be what is missing):
     /// reported, so that no such call site stays silent.
+    /// Reads of the SDK's token state on the app's own client object, in a
+    /// file that imports no Dynamic module: `dynamicClient.mfaToken` where
+    /// `dynamicClient` is imported from a project module that itself imports
+    /// the SDK family of the read (`createDynamicClient` in
+    /// `src/lib/dynamicClient.ts`).
+    fn app_client_token_reads(
+        &self,
+        root: tree_sitter::Node,
+        src: &str,
+        bindings: &Bindings,
+        env: &FileEnv,
+    ) -> Vec<Finding> {
+        let table = &self.table;
+        let mut out = Vec::new();
+        for read in table
+            .property_reads
+            .iter()
+            .filter(|r| src.contains(&r.name))
+        {
+            let prefixes: Vec<&str> = table
+                .module_prefixes()
+                .filter(|p| table.family_of(p) == Some(read.family))
+                .collect();
+            let clients: Vec<&str> = bindings
+                .imports
+                .iter()
+                .filter(|d| !d.is_dynamic(table) && !d.type_only)
+                .filter(|d| {
+                    env.workspace.resolve(env.dir, &d.module).is_some_and(|p| {
+                        prefixes
+                            .iter()
+                            .any(|m| env.workspace.module_mentions(&p, m))
+                    })
+                })
+                .flat_map(|d| {
+                    d.named
+                        .iter()
+                        .map(|s| s.local.as_str())
+                        .chain(d.default.as_deref())
+                })
+                .collect();
+            if clients.is_empty() {
+                continue;
+            }
+            for node in crate::analysis::descendants(root) {
+                let object = node.field("object");
+                let is_read = node.kind() == "member_expression"
+                    && node
+                        .field("property")
+                        .is_some_and(|p| crate::analysis::text(p, src) == read.name)
+                    && object.is_some_and(|o| {
+                        o.kind() == "identifier" && clients.contains(&crate::analysis::text(o, src))
+                    });
+                if is_read {
+                    out.push(Finding::new(
+                        node.start_byte(),
+                        read.rule.0,
+                        table.severity(read.rule),
+                        false,
+                        read.message
+                            .replace("{name}", &read.name)
+                            .replace("{expr}", crate::analysis::text(node, src)),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     fn unresolved_imports(&self, bindings: &Bindings, src: &str, env: &FileEnv) -> Vec<Finding> {
         let table = &self.table;
         let legacy_api_used = src.contains(table.action_enum.as_str())
@@ -518,6 +589,9 @@ fn build_prefilters(table: &Table, aliases: &[String]) -> (AhoCorasick, AhoCoras
         .map(|p| p.trim_end_matches('/'))
         .chain(table.importable_names())
         .chain([SUPPRESSION_MARK])
+        // A read of the token state on the app's own client names no Dynamic
+        // module (`dynamicClient.mfaToken`, the client imported from the app).
+        .chain(table.property_reads.iter().map(|r| r.name.as_str()))
         .chain(aliases.clone())
         .collect();
     let rules: Vec<&str> = table.legacy_names().into_iter().chain(aliases).collect();

@@ -43,6 +43,11 @@ pub trait Workspace: Sync {
     fn may_export(&self, _path: &Path, _name: Option<&str>) -> bool {
         true
     }
+    /// Does the text of the project module at `path` contain `needle` (a
+    /// Dynamic module's name)? False when it cannot be read.
+    fn module_mentions(&self, _path: &Path, _needle: &str) -> bool {
+        false
+    }
 }
 
 /// A workspace with no project around the file: nothing resolves.

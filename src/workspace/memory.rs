@@ -60,6 +60,10 @@ impl Workspace for MemoryWorkspace {
         self.token_scopes.clone()
     }
 
+    fn module_mentions(&self, path: &Path, needle: &str) -> bool {
+        self.files.get(path).is_some_and(|t| t.contains(needle))
+    }
+
     /// An in-memory project has no packages: what does not resolve to one
     /// of its files resolves to nothing.
     fn why_unresolved(&self, from_dir: &Path, specifier: &str) -> Option<String> {

@@ -86,6 +86,10 @@ impl Workspace for FileWorkspace<'_> {
         self.ws.may_export(path, name)
     }
 
+    fn module_mentions(&self, path: &Path, needle: &str) -> bool {
+        self.ws.module_mentions(path, needle)
+    }
+
     fn token_scopes(&self, dir: &Path) -> Option<Arc<HashSet<String>>> {
         self.ws.token_scopes(dir)
     }
@@ -136,6 +140,11 @@ impl Workspace for FsWorkspace {
             let tree = lang.parse(&text);
             Some(module_exports(tree.root_node(), &text)).filter(|m| !m.is_empty())
         })
+    }
+
+    fn module_mentions(&self, path: &Path, needle: &str) -> bool {
+        read::read_bounded(path, MAX_MODULE_BYTES)
+            .is_ok_and(|bytes| memchr::memmem::find(&bytes, needle.as_bytes()).is_some())
     }
 
     fn may_export(&self, path: &Path, name: Option<&str>) -> bool {
