@@ -80,33 +80,50 @@ pub fn run(args: CheckArgs) -> Result<u8> {
         }
     }
     if let Some(path) = &args.sarif_file
-        && let Err(e) = std::fs::write(path, sarif::Sarif.print(&report))
+        && !write_sarif_file(path, &report, &mut io)
     {
-        io.error(format_args!(
-            "cannot write the SARIF file {}: {e}",
-            path.display()
-        ));
         code = EXIT_ERROR;
     }
     if let Some(applied) = applied {
-        for line in &applied.over {
-            io.err(&format!("{line}\n"));
-        }
-        if applied.fixed > 0 && !opts.quiet {
-            let path = args.baseline.as_deref().unwrap_or(Path::new("")).display();
-            io.err(&format!(
-                "{} of the baseline {path} {} fixed: `--update-baseline` removes {}\n",
-                count(applied.fixed, "finding", "findings"),
-                if applied.fixed == 1 { "is" } else { "are" },
-                if applied.fixed == 1 { "it" } else { "them" },
-            ));
-        }
+        baseline_lines(&applied, args.baseline.as_deref(), opts.quiet, &mut io);
     }
     // Why the run fails on warnings, whatever the format and --quiet say.
     for line in &verdict.over {
         io.err(&format!("{line}\n"));
     }
     Ok(io.exit_code(code))
+}
+
+/// `--sarif-file FILE`: the SARIF document of the same run; false (and said)
+/// when it cannot be written.
+fn write_sarif_file(path: &Path, report: &Report, io: &mut Streams) -> bool {
+    match std::fs::write(path, sarif::Sarif.print(report)) {
+        Ok(()) => true,
+        Err(e) => {
+            io.error(format_args!(
+                "cannot write the SARIF file {}: {e}",
+                path.display()
+            ));
+            false
+        }
+    }
+}
+
+/// What the baseline says of the run: the findings beyond its counts, and
+/// (unless quiet) how many of its findings are fixed.
+fn baseline_lines(applied: &baseline::Applied, path: Option<&Path>, quiet: bool, io: &mut Streams) {
+    for line in &applied.over {
+        io.err(&format!("{line}\n"));
+    }
+    if applied.fixed > 0 && !quiet {
+        let path = path.unwrap_or(Path::new("")).display();
+        io.err(&format!(
+            "{} of the baseline {path} {} fixed: `--update-baseline` removes {}\n",
+            count(applied.fixed, "finding", "findings"),
+            if applied.fixed == 1 { "is" } else { "are" },
+            if applied.fixed == 1 { "it" } else { "them" },
+        ));
+    }
 }
 
 /// `--baseline FILE` (after writing it, with `--update-baseline`): the

@@ -38,6 +38,8 @@ impl Printer for Sarif {
     }
 }
 
+/// Over 80 lines on purpose: most of it is the one `json!` literal of the
+/// SARIF log, which reads best whole, next to the format's specification.
 fn render(report: &Report) -> String {
     // Each changed file's edits, computed once (not once per finding).
     let hunks: HashMap<&str, Vec<edits::Hunk>> = report

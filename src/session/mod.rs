@@ -146,21 +146,7 @@ pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanErr
         targets: &targets,
     };
     let decided = decisions_by_file(&opts.decide)?;
-    let processed: Vec<Processed> = targets
-        .par_iter()
-        .zip(firsts.into_par_iter())
-        .enumerate()
-        .filter(|(_, (_, first))| first.candidate)
-        .map(|(i, (t, first))| {
-            let decisions = decided
-                .get(&normalize(&t.path))
-                .cloned()
-                .map(Decisions::new);
-            let (outcome, undecided) = per_file.process(i, first.bytes, decisions.as_ref());
-            progress.tick();
-            (i, outcome, decisions, undecided)
-        })
-        .collect();
+    let processed = process_candidates(&per_file, firsts, &decided, &progress);
     progress.finish();
     check_decisions(&opts.decide, &processed)?;
     let files = second_pass(&per_file, &heads, &decided, processed);
@@ -175,17 +161,7 @@ pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanErr
             ..Default::default()
         },
         catalog: engines.catalog(),
-        configs: loaded
-            .iter()
-            .enumerate()
-            .map(|(i, l)| ConfigInfo {
-                display: l.config.display.clone(),
-                max_warnings: config::chain(&loaded, i)
-                    .iter()
-                    .rev()
-                    .find_map(|c| c.max_warnings),
-            })
-            .collect(),
+        configs: config_infos(&loaded),
         ..Default::default()
     };
     for f in files {
@@ -202,9 +178,67 @@ pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanErr
     if opts.bump {
         bump_dependencies(engines.of(None), &manifests, &mut report);
     }
-    // A legacy name imported through a specifier that does not resolve is
-    // only a warning, unless a project file above it could not be used:
-    // then the alias it declared may be why, and the run cannot pass.
+    problems.extend(project_file_problems(&report, &workspace, opts));
+    report
+        .findings
+        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    fingerprint::rank(&mut report.findings);
+    report.problems = problems;
+    report.tally();
+    report.summary.elapsed_ms = started.elapsed().as_millis();
+    Ok(report)
+}
+
+/// Pass 2 over the candidates pass 1 kept, each with the `--decide` scopes
+/// given for it.
+fn process_candidates(
+    per_file: &PerFile,
+    firsts: Vec<FirstPass>,
+    decided: &HashMap<PathBuf, BTreeMap<usize, ScopeChoice>>,
+    progress: &Progress,
+) -> Vec<Processed> {
+    per_file
+        .targets
+        .par_iter()
+        .zip(firsts.into_par_iter())
+        .enumerate()
+        .filter(|(_, (_, first))| first.candidate)
+        .map(|(i, (t, first))| {
+            let decisions = decided
+                .get(&normalize(&t.path))
+                .cloned()
+                .map(Decisions::new);
+            let (outcome, undecided) = per_file.process(i, first.bytes, decisions.as_ref());
+            progress.tick();
+            (i, outcome, decisions, undecided)
+        })
+        .collect()
+}
+
+/// The config files of the run, each with the `max_warnings` its chain gives.
+fn config_infos(loaded: &[Loaded]) -> Vec<ConfigInfo> {
+    loaded
+        .iter()
+        .enumerate()
+        .map(|(i, l)| ConfigInfo {
+            display: l.config.display.clone(),
+            max_warnings: config::chain(loaded, i)
+                .iter()
+                .rev()
+                .find_map(|c| c.max_warnings),
+        })
+        .collect()
+}
+
+/// The project files (tsconfig, package.json) the run could not use. A
+/// legacy name imported through a specifier that does not resolve is only a
+/// warning, unless such a file above it could not be used: then the alias it
+/// declared may be why, and the run cannot pass.
+fn project_file_problems(
+    report: &Report,
+    workspace: &FsWorkspace,
+    opts: &SessionOptions,
+) -> Vec<Problem> {
     let unresolved: Vec<(PathBuf, &str)> = report
         .files
         .iter()
@@ -215,28 +249,24 @@ pub fn run(make: EngineFactory, opts: &SessionOptions) -> Result<Report, ScanErr
         })
         .map(|f| (normalize(&f.path), f.display.as_str()))
         .collect();
-    for (path, message) in workspace.take_problems() {
-        let dir = path.parent().unwrap_or(Path::new("/"));
-        let files: Vec<String> = unresolved
-            .iter()
-            .filter(|(file, _)| file.starts_with(dir))
-            .map(|(_, display)| display.to_string())
-            .collect();
-        let kind = if files.is_empty() {
-            ProblemKind::Project(message)
-        } else {
-            ProblemKind::ProjectBlocking { message, files }
-        };
-        problems.push(Problem::new(display_project_file(&path, opts), kind));
-    }
-    report
-        .findings
-        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    fingerprint::rank(&mut report.findings);
-    report.problems = problems;
-    report.tally();
-    report.summary.elapsed_ms = started.elapsed().as_millis();
-    Ok(report)
+    workspace
+        .take_problems()
+        .into_iter()
+        .map(|(path, message)| {
+            let dir = path.parent().unwrap_or(Path::new("/"));
+            let files: Vec<String> = unresolved
+                .iter()
+                .filter(|(file, _)| file.starts_with(dir))
+                .map(|(_, display)| display.to_string())
+                .collect();
+            let kind = if files.is_empty() {
+                ProblemKind::Project(message)
+            } else {
+                ProblemKind::ProjectBlocking { message, files }
+            };
+            Problem::new(display_project_file(&path, opts), kind)
+        })
+        .collect()
 }
 
 /// What running the engine on one target needs: the engine and use
@@ -1000,8 +1030,14 @@ fn bump_dependencies(
             f.message.push_str(&fixed);
         }
     }
+    report_left_alone(engine, plan.left_alone, report);
+}
+
+/// The SDK specs the bump leaves alone (`workspace:`, `file:`, git, …),
+/// said on the range finding of that line, or as a finding of their own.
+fn report_left_alone(engine: &Engine, left_alone: Vec<bump::LeftAlone>, report: &mut Report) {
     let table = engine.table();
-    for l in plan.left_alone {
+    for l in left_alone {
         let known = report
             .findings
             .iter_mut()

@@ -25,15 +25,20 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-/// Lexically normalised absolute path (no `.`/`..`), without touching the disk.
-pub fn normalize(p: &Path) -> PathBuf {
-    let abs = if p.is_absolute() {
+/// `p` from the working directory when it is relative.
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
         p.to_path_buf()
     } else {
         std::env::current_dir()
             .map(|c| c.join(p))
             .unwrap_or_else(|_| p.to_path_buf())
-    };
+    }
+}
+
+/// Lexically normalised absolute path (no `.`/`..`), without touching the disk.
+pub fn normalize(p: &Path) -> PathBuf {
+    let abs = absolute(p);
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
@@ -54,13 +59,7 @@ pub fn normalize(p: &Path) -> PathBuf {
 /// `B/src/a.tsx`), not the folder holding the link, as `normalize` would
 /// have it. Without a `..`, nothing is looked up and no link is resolved.
 pub fn resolve_dots(p: &Path) -> PathBuf {
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|c| c.join(p))
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
+    let abs = absolute(p);
     let mut out = PathBuf::new();
     for c in abs.components() {
         match c {
