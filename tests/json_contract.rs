@@ -4,26 +4,13 @@
 //! `schema/stepup-report.schema.json`, and the edits it carries are the
 //! change `migrate --write` makes.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
 
-const LEGACY: &str = r#"import { usePromptMfaAuth, useIsMfaRequiredForAction } from '@dynamic-labs/sdk-react-core';
-import { MFAAction } from '@dynamic-labs/sdk-api-core';
-
-export function Export() {
-  const isMfaRequiredForAction = useIsMfaRequiredForAction();
-  const promptMfaAuth = usePromptMfaAuth();
-  const onClick = async () => {
-    if (await isMfaRequiredForAction({ mfaAction: MFAAction.WalletWaasExport })) {
-      await promptMfaAuth({
-        createMfaToken: true,
-      });
-    }
-  };
-  return <button onClick={onClick}>Export</button>;
-}
-"#;
+use common::LEGACY_MULTILINE as LEGACY;
 
 const SUPPRESSED: &str = r#"import { usePromptMfaAuth } from '@dynamic-labs/sdk-react-core';
 import { MFAAction } from '@dynamic-labs/sdk-api-core';

@@ -11,22 +11,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const EXPORT: &str = r#"import { usePromptMfaAuth, useIsMfaRequiredForAction } from '@dynamic-labs/sdk-react-core';
-import { MFAAction } from '@dynamic-labs/sdk-api-core';
-
-export function Export() {
-  const isMfaRequiredForAction = useIsMfaRequiredForAction();
-  const promptMfaAuth = usePromptMfaAuth();
-  const onClick = async () => {
-    if (await isMfaRequiredForAction({ mfaAction: MFAAction.WalletWaasExport })) {
-      await promptMfaAuth({
-        createMfaToken: true,
-      });
-    }
-  };
-  return <button onClick={onClick}>Export</button>;
-}
-"#;
+use common::LEGACY_MULTILINE as EXPORT;
 
 /// Two identical calls stepup cannot migrate, and a suppressed one.
 const GUARD: &str = r#"import { usePromptMfaAuth } from '@dynamic-labs/sdk-react-core';

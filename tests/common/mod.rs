@@ -99,6 +99,24 @@ export function Export() {
 }
 "#;
 
+/// `LEGACY` with its token call over three lines (9–11), for end positions.
+pub const LEGACY_MULTILINE: &str = r#"import { usePromptMfaAuth, useIsMfaRequiredForAction } from '@dynamic-labs/sdk-react-core';
+import { MFAAction } from '@dynamic-labs/sdk-api-core';
+
+export function Export() {
+  const isMfaRequiredForAction = useIsMfaRequiredForAction();
+  const promptMfaAuth = usePromptMfaAuth();
+  const onClick = async () => {
+    if (await isMfaRequiredForAction({ mfaAction: MFAAction.WalletWaasExport })) {
+      await promptMfaAuth({
+        createMfaToken: true,
+      });
+    }
+  };
+  return <button onClick={onClick}>Export</button>;
+}
+"#;
+
 /// Only a warning: `MFAAction` used as data (line 3).
 pub const WARNING_ONLY: &str = "import { MFAAction } from '@dynamic-labs/sdk-api-core';\n\n\
 export const protectedActions = [MFAAction.WalletWaasSign];\n";
